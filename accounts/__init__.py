@@ -1,0 +1,1 @@
+"""Who is looking: users, their dashboard grants and brand restrictions."""

@@ -1,0 +1,261 @@
+"""Sign-in for the whole app: who is asking, whether they may ask, and the headers every answer carries.
+
+``init_app(app)`` wires it into a Dash app built by ``create_app``:
+
+* Flask-Login sessions (the ``/login`` form), ``Authorization: Bearer`` tokens for ``/api/`` only, and —
+  only when ``settings.proxy_user_header`` is set — a user name from a trusted reverse proxy.
+* A gate in front of every route: without a user, pages redirect to ``/login`` and the API and Dash's
+  own endpoints answer 401. Static assets and ``/login`` stay public; they hold no data.
+* CSRF (Flask-WTF) on every state-changing request that a browser could send on its own — the sign-in
+  form, sign-out, the JSON API with a cookie, and Dash's ``/_dash-update-component``, whose renderer
+  sends the token from the ``_csrf_token`` cookie in an ``X-CSRFToken`` header. Bearer calls are exempt.
+* Security headers, including a Content-Security-Policy that admits no inline script but Dash's own.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from dash import Dash
+from flask import Flask, current_app, jsonify, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from markupsafe import escape
+
+from accounts import crypto
+from accounts.demo import ensure_demo_users
+from accounts.service import Account, Accounts, viewer_for
+from accounts.viewer import Viewer
+from core.runtime import EXTENSION as RUNTIME
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "viewmark.accounts"
+CSRF_COOKIE = "_csrf_token"  # the cookie dash-renderer reads (Dash's ``csrf_token_name`` default)
+SESSION_LIFETIME = timedelta(hours=12)  # idle time after which a session ends (refreshed by each request)
+
+# Paths that need no user: they hold no data. Everything else — pages, Dash endpoints, API — does.
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
+PUBLIC_PATHS = frozenset({"/login", "/_favicon.ico", "/favicon.ico"})
+# Paths answered with 401 rather than a redirect to the sign-in page (called by scripts, not people).
+MACHINE_PREFIXES = ("/api/", "/_dash-", "/_reload-hash")
+
+
+class SignedInUser:
+    """The Flask-Login user of one request. ``via`` is how it was authenticated: session, token or proxy."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, account: Account, via: str):
+        self.account = account
+        self.via = via
+        self.viewer: Viewer = viewer_for(account)
+
+    def get_id(self) -> str:
+        return self.account.session_id
+
+
+def accounts() -> Accounts:
+    return current_app.extensions[EXTENSION]
+
+
+def init_app(app: Dash) -> None:
+    server = app.server
+    settings = server.config["VIEWMARK_SETTINGS"]
+    service = Accounts(server.extensions[RUNTIME].db)
+    server.extensions[EXTENSION] = service
+    _configure(server, settings)
+    server.config["VIEWMARK_LOGIN_CSS"] = [app.get_asset_url(p)
+                                           for p in ("vendor/bootstrap.min.css", "viewmark/viewmark.css")]
+    if settings.demo_users and settings.database_url is None:
+        created = ensure_demo_users(service)
+        if created:
+            log.info("Created the demo users %s (password: see the README)", ", ".join(created))
+
+    login_manager = LoginManager()
+    login_manager.session_protection = "basic"
+    login_manager.init_app(server, add_context_processor=False)
+    login_manager.user_loader(_load_session_user)
+    login_manager.request_loader(_load_request_user)
+    csrf = CSRFProtect(server)
+
+    from accounts import api, views
+
+    server.register_blueprint(views.bp)
+    server.register_blueprint(api.bp)
+    server.before_request(_gate(csrf))
+    server.after_request(_security_headers(app))
+    server.register_error_handler(CSRFError, _csrf_refused)
+    app.interpolate_index = _with_csrf_meta(app.interpolate_index)
+
+
+def _configure(server: Flask, settings) -> None:
+    if settings.secret_key:
+        server.secret_key = settings.secret_key
+    else:
+        if settings.database_url is not None:
+            log.warning("SECRET_KEY is not set: using a key kept in %s; set SECRET_KEY so every app server "
+                        "shares one", settings.instance_path)
+        server.secret_key = crypto.load_or_create_secret_key(settings.instance_path)
+    server.config.update(
+        SESSION_COOKIE_NAME="viewmark_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        # Checked by the gate below (after the user is known), so bearer-token calls can skip it.
+        WTF_CSRF_CHECK_DEFAULT=False,
+        # The token lives as long as the session: a dashboard left open for hours must keep working.
+        WTF_CSRF_TIME_LIMIT=None,
+        VIEWMARK_PROXY_USER_HEADER=settings.proxy_user_header,
+        VIEWMARK_COOKIE_SECURE=settings.cookie_secure,
+    )
+
+
+# Who is asking ----------------------------------------------------------------------------------------
+
+def _bearer_token() -> str | None:
+    """The bearer token of an API call; ``""`` when an API call carries some other Authorization."""
+    if not _is_api(request.path) or "Authorization" not in request.headers:
+        return None
+    scheme, _, token = request.headers["Authorization"].partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _proxy_user() -> str | None:
+    header = current_app.config.get("VIEWMARK_PROXY_USER_HEADER")
+    return request.headers.get(header) if header else None
+
+
+def _load_session_user(session_id: str) -> SignedInUser | None:
+    # Explicit credentials on the request win over the cookie (the request loader handles them).
+    if _bearer_token() is not None or _proxy_user():
+        return None
+    account = accounts().for_session(session_id)
+    return SignedInUser(account, "session") if account else None
+
+
+def _load_request_user(_request) -> SignedInUser | None:
+    token = _bearer_token()
+    if token is not None:
+        account = accounts().for_token(token)
+        return SignedInUser(account, "token") if account else None
+    name = _proxy_user()
+    if name:
+        account = accounts().for_username(name.strip())
+        return SignedInUser(account, "proxy") if account else None
+    return None
+
+
+# The gate ---------------------------------------------------------------------------------------------
+
+def _gate(csrf: CSRFProtect):
+    def require_sign_in():
+        path = request.path
+        if not is_public(path) and not current_user.is_authenticated:
+            return _refuse(path)
+        if getattr(current_user, "via", None) != "token":
+            csrf.protect()
+        return None
+
+    return require_sign_in
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def _refuse(path: str):
+    if path.startswith(MACHINE_PREFIXES) or request.method not in ("GET", "HEAD"):
+        response = jsonify({"error": "Sign in first."})
+        response.status_code = 401
+        if _is_api(path):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="viewmark"'
+        return response
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site, never another site (no open redirect)."""
+    if not target or not isinstance(target, str):
+        return "/"
+    target = target.strip()
+    parts = urlsplit(target)
+    if (not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme
+            or parts.netloc or any(ord(c) < 32 for c in target)):
+        return "/"
+    return target
+
+
+def _csrf_refused(error: CSRFError):
+    if request.path.startswith(MACHINE_PREFIXES):
+        return jsonify({"error": f"CSRF check failed: {error.description}"}), 400
+    from accounts import views
+
+    return views.csrf_refused(error)
+
+
+# What every answer carries -----------------------------------------------------------------------------
+
+def content_security_policy(app: Dash) -> str:
+    # Dash's renderer bootstrap (and any clientside callback) are inline scripts: allowed by hash only.
+    scripts = " ".join(["'self'", *app.csp_hashes()])
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {scripts}",
+        # plotly.js and Dash components set styles from script; no inline <script> is allowed by this.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def _security_headers(app: Dash):
+    policy: list[str] = []
+
+    def add_headers(response):
+        if not policy:
+            # After the first request every callback (and its inline script) is registered.
+            policy.append(content_security_policy(app))
+        headers = response.headers
+        headers["Content-Security-Policy"] = policy[0]
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        # Share links carry their token in the path: never send it to another site.
+        headers["Referrer-Policy"] = "same-origin"
+        if not is_public(request.path):
+            headers.setdefault("Cache-Control", "no-store")
+            headers.add("Vary", "Cookie")
+        if (response.mimetype == "text/html" and current_user.is_authenticated
+                and getattr(current_user, "via", None) != "token"):
+            # dash-renderer copies this cookie into the X-CSRFToken header of its requests.
+            response.set_cookie(CSRF_COOKIE, generate_csrf(), httponly=False, samesite="Lax",
+                                secure=current_app.config["VIEWMARK_COOKIE_SECURE"], path="/")
+        return response
+
+    return add_headers
+
+
+def _with_csrf_meta(interpolate_index):
+    """Adds ``<meta name="csrf-token">`` to Dash's page (PRODUCT.md §8), for scripts of our own."""
+
+    def interpolate(**kwargs):
+        meta = f'<meta name="csrf-token" content="{escape(generate_csrf())}">'
+        kwargs["metas"] = f"{kwargs.get('metas', '')}\n      {meta}"
+        return interpolate_index(**kwargs)
+
+    return interpolate

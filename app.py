@@ -1,0 +1,91 @@
+"""Viewmark — the composition root.
+
+    python app.py                 # http://127.0.0.1:8050 on the embedded defaults
+    gunicorn app:server           # production (settings from the environment)
+"""
+
+from __future__ import annotations
+
+from dash import Dash, dcc, html
+from flask import Flask
+from flask_caching import Cache
+
+from accounts import web as accounts_web
+from core.runtime import EXTENSION, Runtime
+from dashboards import callbacks, ids
+from dashboards.service import DashboardService
+from data.engine import DataEngine
+from data.store import ensure_dataset
+from db.database import Database
+from settings import ROOT, Settings
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    server = Flask(__name__, instance_path=str(settings.instance_path))
+    server.config["VIEWMARK_SETTINGS"] = settings
+
+    dataset = ensure_dataset(settings.data_url, settings.data_dir, settings.data_scale)
+    cache = Cache(server, config=_cache_config(settings))
+    engine = DataEngine(dataset.url, version=dataset.version, cache=cache,
+                        cache_seconds=settings.query_cache_seconds)
+    database = Database(settings.resolved_database_url)
+    if settings.database_url is None:
+        # The embedded default migrates itself; production runs `python -m db upgrade` explicitly.
+        database.migrate()
+    server.extensions[EXTENSION] = Runtime(settings=settings, engine=engine,
+                                           dashboards=DashboardService(engine), db=database)
+
+    from api.v1 import bp as api_v1
+
+    server.register_blueprint(api_v1)
+
+    app = Dash(
+        __name__,
+        server=server,
+        title="Viewmark",
+        assets_folder=str(ROOT / "assets"),
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        external_stylesheets=[],
+    )
+    app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE)],
+                          className="vm-app")
+    callbacks.register(app)
+    # Sign-in, CSRF checks and security headers in front of every route registered above.
+    accounts_web.init_app(app)
+    return app
+
+
+def _cache_config(settings: Settings) -> dict:
+    if settings.cache_url and settings.cache_url.startswith("redis"):
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url,
+                "CACHE_KEY_PREFIX": "viewmark:"}
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
+
+
+_default_app: Dash | None = None
+
+
+def __getattr__(name: str):
+    """``app`` and ``server`` are built on first use, so importing ``create_app`` (tests) builds nothing."""
+    global _default_app
+    if name in ("app", "server"):
+        if _default_app is None:
+            _default_app = create_app()
+        return _default_app if name == "app" else _default_app.server
+    raise AttributeError(name)
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    dash_app = create_app(settings)
+    print(f"Viewmark is running on http://{settings.host}:{settings.port}/")
+    dash_app.run(host=settings.host, port=settings.port, debug=settings.debug)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Bookmarks: saved view states of a dashboard, per user."""

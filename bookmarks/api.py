@@ -1,0 +1,113 @@
+"""The bookmark endpoints of ``/api/v1`` (PRODUCT.md §6), nested in ``api.v1``'s blueprint.
+
+Thin: parse the body, call the bookmark service (which checks sign-in, grants and ownership), format.
+Errors are the ``ServiceError``s of the service, answered by ``api.v1`` as ``{"error", "field"}``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from accounts.viewer import current_viewer
+from bookmarks.service import MAX_IMPORT_BYTES, ORIGINAL, bookmark_service
+from core.errors import BadRequest, Invalid
+
+bp = Blueprint("bookmarks", __name__)
+
+
+@bp.get("/dashboards/<dashboard_id>/bookmarks")
+def list_bookmarks(dashboard_id: str):
+    return jsonify([b.as_dict() for b in bookmark_service().list_bookmarks(current_viewer(), dashboard_id)])
+
+
+@bp.post("/dashboards/<dashboard_id>/bookmarks")
+def add_bookmark(dashboard_id: str):
+    body = _body()
+    saved = bookmark_service().add(current_viewer(), dashboard_id, _required(body, "name"),
+                                   _required(body, "state"))
+    response = jsonify(saved.as_dict())
+    response.headers["Location"] = url_for(".get_bookmark", bookmark_id=saved.id)
+    return response, 201
+
+
+@bp.get("/bookmarks/<int:bookmark_id>")
+def get_bookmark(bookmark_id: int):
+    return jsonify(bookmark_service().get(current_viewer(), bookmark_id).as_dict())
+
+
+@bp.patch("/bookmarks/<int:bookmark_id>")
+def change_bookmark(bookmark_id: int):
+    body = _body()
+    saved = bookmark_service().change(current_viewer(), bookmark_id, version=_required(body, "version"),
+                                      name=body.get("name"), state=body.get("state"))
+    return jsonify(saved.as_dict())
+
+
+@bp.delete("/bookmarks/<int:bookmark_id>")
+def delete_bookmark(bookmark_id: int):
+    bookmark_service().delete(current_viewer(), bookmark_id)
+    return "", 204
+
+
+@bp.get("/dashboards/<dashboard_id>/default")
+def get_default(dashboard_id: str):
+    return jsonify(bookmark_service().default(current_viewer(), dashboard_id).as_dict())
+
+
+@bp.put("/dashboards/<dashboard_id>/default")
+def set_default(dashboard_id: str):
+    """``{"bookmark_id": <id>}`` makes a bookmark the default view, ``{"bookmark_id": null}`` the Original."""
+    target = _required(_body(), "bookmark_id", allow_null=True)
+    view = bookmark_service().set_default(current_viewer(), dashboard_id, ORIGINAL if target is None else target)
+    return jsonify(view.as_dict())
+
+
+@bp.delete("/dashboards/<dashboard_id>/default")
+def clear_default(dashboard_id: str):
+    """No default view: the dashboard opens in the user's last state."""
+    bookmark_service().set_default(current_viewer(), dashboard_id, None)
+    return "", 204
+
+
+@bp.put("/dashboards/<dashboard_id>/bookmarks/order")
+def reorder(dashboard_id: str):
+    ordered = bookmark_service().reorder(current_viewer(), dashboard_id, _required(_body(), "ids"))
+    return jsonify([b.as_dict() for b in ordered])
+
+
+@bp.get("/dashboards/<dashboard_id>/bookmarks/export")
+def export(dashboard_id: str):
+    document = bookmark_service().export(current_viewer(), dashboard_id)
+    return Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{export_filename(dashboard_id)}"'})
+
+
+@bp.post("/dashboards/<dashboard_id>/bookmarks/import")
+def import_bookmarks(dashboard_id: str):
+    """The body is an exported document. 201 when something was added, 200 when all was already there."""
+    if (request.content_length or 0) > MAX_IMPORT_BYTES:
+        raise BadRequest(f"The file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB.", "file")
+    report = bookmark_service().import_bookmarks(current_viewer(), dashboard_id, _body())
+    return jsonify(report.as_dict()), 201 if report.created else 200
+
+
+def export_filename(dashboard_id: str) -> str:
+    return f"viewmark-{dashboard_id}-bookmarks.json"
+
+
+def _body() -> dict:
+    try:
+        body = json.loads(request.get_data(cache=True) or b"")
+    except ValueError:
+        raise BadRequest("The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return body
+
+
+def _required(body: dict, field: str, *, allow_null: bool = False):
+    if field not in body or (body[field] is None and not allow_null):
+        raise Invalid(f"“{field}” is required.", field)
+    return body[field]

@@ -1,0 +1,1 @@
+"""Pieces every part of Viewmark shares: error types and the per-app runtime."""

@@ -1,0 +1,41 @@
+"""Errors raised by the service layer. The JSON API turns them into ``{"error", "field"}`` bodies with
+the status below; the UI shows the message."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def as_dict(self) -> dict:
+        body = {"error": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        return body
+
+
+class BadRequest(ServiceError):
+    status = 400
+
+
+class Invalid(ServiceError):
+    status = 422
+
+
+class Unauthorized(ServiceError):
+    status = 401
+
+
+class NotFound(ServiceError):
+    """Not found — or not yours: the two are never told apart."""
+
+    status = 404
+
+
+class Conflict(ServiceError):
+    status = 409

@@ -1,0 +1,284 @@
+"""Queries of the Cohorts, Onboarding journey and Responsible gaming sheets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboards.context import QueryContext
+from dashboards.gaming._sql import add_months, brand_ids_condition, bucket_start, player_conditions
+from dashboards.gaming._sql import bucket_sql as bucket
+from data.engine import DataEngine, Where
+from data.gaming_data import ONBOARDING_STEPS
+
+# ------------------------------------------------------------------------------------------------
+# Cohorts
+
+#: How many cohorts (registration periods) up to the end of the selected period are shown at least.
+COHORT_LOOKBACK = {"quarter": 8, "month": 12}
+
+
+def _period_index(grain: str, column: str) -> str:
+    per_year, part = (4, "QUARTER") if grain == "quarter" else (12, "MONTH")
+    return f"CAST(EXTRACT(YEAR FROM {column}) * {per_year} + EXTRACT({part} FROM {column}) AS INTEGER)"
+
+
+def cohort_window(ctx: QueryContext) -> tuple:
+    """``(grain, first cohort start, end)``: the cohorts registered from the start of the selected period
+    or, if later, ``COHORT_LOOKBACK`` periods before its end — so a short period still shows a history."""
+    grain = ctx.param("cohort_period")
+    start, end = ctx.date_range()
+    step = 3 if grain == "quarter" else 1
+    lookback_start = add_months(bucket_start(end, grain), -step * (COHORT_LOOKBACK[grain] - 1))
+    return grain, min(bucket_start(start, grain), lookback_start), end
+
+
+def _cohort_cte(ctx: QueryContext) -> tuple[str, Where]:
+    grain, w0, end = cohort_window(ctx)
+    w = player_conditions(Where(), ctx, brand_column="p.brand_id")
+    w.between("p.registered_on", "w0", "d1", (w0, end)).add("p.first_deposit_on <= :d1")
+    cte = f"""cohort AS (
+        SELECT p.player_id, {bucket(grain, "p.registered_on")} AS cohort_start,
+               {_period_index(grain, "p.registered_on")} AS cohort_index
+        FROM g_players p {w.sql}),
+    size AS (SELECT cohort_start, COUNT(*) AS depositors FROM cohort GROUP BY cohort_start)"""
+    return cte, w
+
+
+def _cohort_label(starts: pd.Series, grain: str) -> list[str]:
+    return [f"{d.year} Q{(d.month - 1) // 3 + 1}" if grain == "quarter" else f"{d:%Y-%m}" for d in starts]
+
+
+def cohort_deposits(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """Average deposit per depositing user (ADPU) of each registration cohort in each successive period.
+
+    A cohort's users are its players who deposited by the end of the selected period; period 0 is the
+    registration period itself.
+    """
+    grain = ctx.param("cohort_period")
+    cte, w = _cohort_cte(ctx)
+    sql = f"""
+    WITH {cte},
+    dep AS (
+        SELECT c.cohort_start, {_period_index(grain, "t.day")} - c.cohort_index AS period_index,
+               SUM(t.amount) AS deposits
+        FROM g_transactions t JOIN cohort c ON c.player_id = t.player_id
+        WHERE t.kind = 'deposit' AND t.day <= :d1
+        GROUP BY 1, 2)
+    SELECT dep.cohort_start, dep.period_index, size.depositors, dep.deposits
+    FROM dep JOIN size ON size.cohort_start = dep.cohort_start
+    ORDER BY 1, 2
+    """
+    frame = engine.query(sql, w.params)
+    frame["deposits"] = frame["deposits"].astype(float)
+    frame["adpu"] = frame["deposits"] / frame["depositors"]
+    frame.insert(0, "cohort", _cohort_label(frame["cohort_start"], grain))
+    return frame
+
+
+def cohort_churn(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """Share of each cohort's depositing users still active (deposit, withdrawal or bet) in each
+    successive period, and the churned share (the rest)."""
+    grain = ctx.param("cohort_period")
+    cte, w = _cohort_cte(ctx)
+    sql = f"""
+    WITH {cte},
+    act AS (
+        SELECT a.player_id, {_period_index(grain, "a.day")} AS idx
+        FROM (SELECT player_id, day FROM g_transactions WHERE day BETWEEN :w0 AND :d1
+              UNION ALL
+              SELECT player_id, day FROM g_game_activity WHERE day BETWEEN :w0 AND :d1) a
+        GROUP BY 1, 2)
+    SELECT c.cohort_start, act.idx - c.cohort_index AS period_index, size.depositors,
+           COUNT(*) AS active_players
+    FROM cohort c
+    JOIN act ON act.player_id = c.player_id
+    JOIN size ON size.cohort_start = c.cohort_start
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2
+    """
+    frame = engine.query(sql, w.params)
+    frame["retention"] = frame["active_players"] / frame["depositors"]
+    frame["churn"] = 1 - frame["retention"]
+    frame.insert(0, "cohort", _cohort_label(frame["cohort_start"], grain))
+    return frame
+
+
+# ------------------------------------------------------------------------------------------------
+# Onboarding journey
+
+
+def _onboarding_where(ctx: QueryContext) -> Where:
+    """Attempts started in the period, by brand and country (attempts have no affiliate or campaign)."""
+    w = Where().between("o.started_on", "d0", "d1", ctx.date_range())
+    brand_ids_condition(w, ctx, "o.brand_id")
+    return w.any_of("o.country_code", "country", ctx.values("country"))
+
+
+def _complete_steps(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Every step for every key (0 attempts where nobody got that far) and the conversion from the
+    previous step (NaN where nobody reached the previous one)."""
+    steps = pd.DataFrame({"step_no": range(1, len(ONBOARDING_STEPS) + 1), "step": ONBOARDING_STEPS})
+    grid = frame[keys].drop_duplicates().merge(steps, how="cross") if keys else steps
+    frame = grid.merge(frame, on=[*keys, "step_no", "step"], how="left").fillna({"attempts": 0})
+    frame["attempts"] = frame["attempts"].astype(int)
+    previous = frame.groupby(keys)["attempts"].shift(1) if keys else frame["attempts"].shift(1)
+    frame["step_conversion"] = frame["attempts"] / previous.replace(0, np.nan)
+    return frame
+
+
+def onboarding_funnel(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """How many registration attempts started in the period reached each step."""
+    w = _onboarding_where(ctx)
+    sql = f"""
+    SELECT o.step_no, o.step, COUNT(*) AS attempts
+    FROM g_onboarding_events o {w.sql}
+    GROUP BY 1, 2
+    ORDER BY 1
+    """
+    frame = engine.query(sql, w.params)
+    if frame.empty:
+        return frame
+    frame = _complete_steps(frame, [])
+    frame.insert(3, "share_of_started", frame["attempts"] / frame["attempts"].iloc[0])
+    return frame
+
+
+def onboarding_flow(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """Sankey links: from each step to the next one, and to the drop-off before the next one."""
+    funnel = onboarding_funnel(engine, ctx)
+    rows = []
+    for (_, here), (_, there) in zip(funnel.iterrows(), funnel.iloc[1:].iterrows(), strict=False):
+        if there["attempts"]:
+            rows.append({"source": here["step"], "target": there["step"], "attempts": int(there["attempts"])})
+        dropped = int(here["attempts"] - there["attempts"])
+        if dropped:
+            rows.append({"source": here["step"], "target": f"Dropped before: {there['step']}",
+                         "attempts": dropped})
+    return pd.DataFrame(rows, columns=["source", "target", "attempts"])
+
+
+def onboarding_by_country(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """Step-to-step conversion per country: where in the journey each market loses people."""
+    w = _onboarding_where(ctx)
+    sql = f"""
+    SELECT o.country_code, c.country_name AS country, o.step_no, o.step, COUNT(*) AS attempts
+    FROM g_onboarding_events o JOIN g_countries c ON c.country_code = o.country_code
+    {w.sql}
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 3
+    """
+    frame = engine.query(sql, w.params)
+    if frame.empty:
+        return frame
+    frame = _complete_steps(frame, ["country_code", "country"])
+    return frame[frame["step_no"] > 1].sort_values(["country_code", "step_no"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# Responsible gaming
+
+#: A signal deviates when it is this many standard deviations above the players' mean.
+DEVIATION_Z = 3.0
+#: A player is flagged when at least this many signals deviate over at least this many active weeks.
+MIN_SIGNALS = 2
+MIN_WEEKS = 2
+
+_RG_PARAMS = {"z": DEVIATION_Z, "min_signals": MIN_SIGNALS, "min_weeks": MIN_WEEKS}
+
+RG_SIGNALS = (
+    # z column, label
+    ("z_minutes", "Session time"),
+    ("z_late", "Late-night play"),
+    ("z_deposits", "Deposit frequency"),
+    ("z_limits", "Limit increases"),
+    ("z_loss", "Net losses"),
+)
+
+
+def _z(column: str) -> str:
+    return f"({column} - AVG({column}) OVER ()) / NULLIF(STDDEV_SAMP({column}) OVER (), 0)"
+
+
+def _rg_cte(ctx: QueryContext) -> tuple[str, Where]:
+    """Per-player signals over the weeks starting in the period, and their z-scores against all players
+    of the same selection (the norm)."""
+    w = player_conditions(Where(), ctx, brand_column="r.brand_id")
+    w.between("r.week_start", "d0", "d1", ctx.date_range())
+    deviating = " + ".join(f"CASE WHEN {z} >= :z THEN 1 ELSE 0 END" for z, _ in RG_SIGNALS)
+    cte = f"""signals AS (
+        SELECT r.player_id, COUNT(*) AS weeks_active,
+               CAST(SUM(r.session_minutes) AS DOUBLE PRECISION) / COUNT(*) AS minutes_per_week,
+               CAST(SUM(r.late_night_sessions) AS DOUBLE PRECISION) / NULLIF(SUM(r.sessions), 0)
+                   AS late_night_share,
+               CAST(SUM(r.deposit_count) AS DOUBLE PRECISION) / COUNT(*) AS deposits_per_week,
+               SUM(r.limit_increases) AS limit_increases,
+               SUM(r.net_loss) AS net_loss
+        FROM g_rg_weekly r JOIN g_players p ON p.player_id = r.player_id
+        {w.sql}
+        GROUP BY r.player_id),
+    scored AS (
+        SELECT s.*, {_z("minutes_per_week")} AS z_minutes, {_z("late_night_share")} AS z_late,
+               {_z("deposits_per_week")} AS z_deposits, {_z("limit_increases")} AS z_limits,
+               {_z("net_loss")} AS z_loss
+        FROM signals s),
+    flagged AS (
+        SELECT sc.*, {deviating} AS deviating_signals,
+               GREATEST({", ".join(z for z, _ in RG_SIGNALS)}) AS score
+        FROM scored sc)"""
+    return cte, w
+
+
+def rg_flagged(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """Players with at least ``MIN_SIGNALS`` signals ``DEVIATION_Z`` standard deviations above the norm,
+    most deviating first; ``reason`` names the deviating signals, strongest first."""
+    cte, w = _rg_cte(ctx)
+    sql = f"""
+    WITH {cte}
+    SELECT f.player_id, b.name AS brand, p.country_code, p.age_group, f.weeks_active,
+           f.minutes_per_week, f.late_night_share, f.deposits_per_week, f.limit_increases, f.net_loss,
+           f.deviating_signals, f.score, {", ".join(z for z, _ in RG_SIGNALS)}
+    FROM flagged f
+    JOIN g_players p ON p.player_id = f.player_id
+    JOIN g_brands b ON b.brand_id = p.brand_id
+    WHERE f.deviating_signals >= :min_signals AND f.weeks_active >= :min_weeks
+    ORDER BY f.score DESC, f.player_id
+    """
+    frame = engine.query(sql, {**w.params, **_RG_PARAMS})
+    zs = frame[[z for z, _ in RG_SIGNALS]].astype(float).to_numpy()
+    labels = np.array([label for _, label in RG_SIGNALS])
+    reasons = []
+    for row in zs:
+        order = [i for i in np.argsort(-np.nan_to_num(row, nan=-np.inf)) if row[i] >= DEVIATION_Z]
+        reasons.append(", ".join(labels[order]))
+    frame = frame.drop(columns=[z for z, _ in RG_SIGNALS])
+    frame["reason"] = reasons
+    for col in ("minutes_per_week", "late_night_share", "deposits_per_week", "net_loss", "score"):
+        frame[col] = frame[col].astype(float)
+    frame["score"] = frame["score"].round(2)
+    return frame
+
+
+def rg_summary(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """Flagged players per brand and deviating signal (a player counts once per deviating signal)."""
+    cte, w = _rg_cte(ctx)
+    counts = ", ".join(f"SUM(CASE WHEN f.{z} >= :z THEN 1 ELSE 0 END) AS {z}" for z, _ in RG_SIGNALS)
+    sql = f"""
+    WITH {cte}
+    SELECT b.name AS brand, {counts}
+    FROM flagged f
+    JOIN g_players p ON p.player_id = f.player_id
+    JOIN g_brands b ON b.brand_id = p.brand_id
+    WHERE f.deviating_signals >= :min_signals AND f.weeks_active >= :min_weeks
+    GROUP BY 1
+    ORDER BY 1
+    """
+    frame = engine.query(sql, {**w.params, **_RG_PARAMS})
+    long = frame.melt(id_vars="brand", var_name="z", value_name="players")
+    long["signal"] = long["z"].map(dict(RG_SIGNALS))
+    long["players"] = long["players"].astype(int)
+    order = {z: i for i, (z, _) in enumerate(RG_SIGNALS)}
+    long = long.sort_values(["brand", "z"], key=lambda s: s.map(order) if s.name == "z" else s)
+    return long.loc[long["players"] > 0, ["brand", "signal", "players"]].reset_index(drop=True)
+
+

@@ -1,0 +1,87 @@
+"""The dashboard page, built from the declaration and an initial view state."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from bookmarks.state import Notice, ViewState
+from dashboards import ids
+from dashboards.model import Control, Dashboard, Option
+
+# A single-select parameter with at most this many options is shown as buttons, otherwise a dropdown.
+RADIO_LIMIT = 4
+
+
+def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, list[Option]],
+                   notices: list[Notice], banner: html.Header) -> html.Div:
+    return html.Div([
+        dcc.Store(id=ids.DASHBOARD_ID, data=dashboard.id),
+        dcc.Store(id=ids.VIEW_STATE, data=state.to_dict()),
+        dcc.Store(id=ids.REQUESTED_STATE),
+        dcc.Download(id=ids.CSV_DOWNLOAD),
+        banner,
+        html.Div([
+            html.Aside(control_panel(dashboard, state, options), id=ids.FILTER_PANEL,
+                       className="vm-controls col-12 col-lg-3 col-xxl-2",
+                       **{"aria-label": "Filters and parameters"}),
+            html.Main([
+                html.Div(notice_list(notices), id=ids.NOTICES, **{"aria-live": "polite"}),
+                dcc.Tabs(id=ids.SHEET_TABS, value=state.sheet, className="vm-tabs mb-2",
+                         children=[dcc.Tab(label=s.title, value=s.id) for s in dashboard.sheets]),
+                dcc.Loading(html.Div(id=ids.SHEET_CONTENT, className="vm-sheet-content"),
+                            type="default", delay_show=150, className="vm-loading",
+                            parent_className="vm-loading-parent"),
+            ], className="col-12 col-lg-9 col-xxl-10"),
+        ], className="row g-3 px-3 pb-4"),
+    ], className="vm-dashboard", **{"data-dashboard": dashboard.id})
+
+
+def control_panel(dashboard: Dashboard, state: ViewState, options: dict[str, list[Option]]) -> list:
+    panel = []
+    for kind, title, section in (("filter", "Filters", state.filters), ("parameter", "Parameters", state.parameters)):
+        controls = dashboard.controls_of(kind)
+        if not controls:
+            continue
+        panel.append(html.H2(title, className="h6 text-uppercase text-secondary mt-2 mb-2 vm-panel-title"))
+        for control in controls:
+            panel.append(control_field(control, section.get(control.id), options.get(control.id, [])))
+    return panel
+
+
+def control_field(control: Control, value, options: list[Option]) -> html.Div:
+    label_id = f"vm-label-{control.id}"
+    if control.type == "date_range":
+        start, end = value
+        low, high = control.bounds or (None, None)
+        widget = dcc.DatePickerRange(
+            id=ids.date_control(control.id), start_date=start, end_date=end,
+            min_date_allowed=low, max_date_allowed=high, initial_visible_month=end,
+            display_format="YYYY-MM-DD", clearable=False, minimum_nights=0,
+            className="vm-date-range")
+    elif control.type == "multi":
+        widget = dcc.Dropdown(
+            id=ids.control(control.id), options=[o.as_dict() for o in options], value=list(value or []),
+            multi=True, placeholder=control.placeholder, clearable=True, searchable=True)
+    elif len(options) <= RADIO_LIMIT:
+        widget = dcc.RadioItems(
+            id=ids.control(control.id), options=[o.as_dict() for o in options], value=value,
+            className="vm-radio", inputClassName="form-check-input me-1",
+            labelClassName="form-check form-check-inline me-2")
+    else:
+        widget = dcc.Dropdown(
+            id=ids.control(control.id), options=[o.as_dict() for o in options], value=value,
+            multi=False, clearable=False, searchable=True)
+    children = [html.Label(control.label, id=label_id, className="form-label small fw-semibold mb-1")]
+    children.append(widget)
+    if control.help:
+        children.append(html.Div(control.help, className="form-text"))
+    return html.Div(children, className="mb-3 vm-control", **{"data-control": control.id})
+
+
+def notice_list(notices: list[Notice]):
+    if not notices:
+        return []
+    return dbc.Alert([html.Div("Part of this view could not be applied:", className="fw-semibold"),
+                      html.Ul([html.Li(n.message) for n in notices], className="mb-0")],
+                     color="warning", dismissable=True, className="vm-notice py-2")

@@ -1,0 +1,1 @@
+"""Analytical data: the generated datasets, the store that holds them and the query engine."""

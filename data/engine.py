@@ -1,0 +1,126 @@
+"""The query engine: parameterized SQL run by the analytical store chosen by ``DATA_URL``.
+
+Every number a visual shows comes from ``DataEngine.query``. SQL text is written by the dashboards'
+query modules only; user values travel as bound parameters, never as SQL text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+import sqlalchemy as sa
+
+
+class ResultCache(Protocol):
+    def get(self, key: str) -> Any: ...
+
+    def set(self, key: str, value: Any, timeout: int | None = None) -> Any: ...
+
+
+class DataEngine:
+    """Runs aggregations against one analytical database and returns pandas frames.
+
+    ``version`` names the dataset; it is part of every cache key, so a refreshed dataset never serves an
+    older result. Identical queries within ``cache_seconds`` reuse the earlier result for every user:
+    a query's text and parameters include any row restriction, so a reused result was computed for the
+    same restriction.
+    """
+
+    def __init__(self, url: str, *, version: str = "", cache: ResultCache | None = None,
+                 cache_seconds: int = 0):
+        self.url = url
+        self.version = version
+        self.cache = cache
+        self.cache_seconds = cache_seconds
+        connect_args = {"read_only": True} if url.startswith("duckdb") else {}
+        self._engine = sa.create_engine(url, connect_args=connect_args, pool_pre_ping=False)
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        params = dict(params or {})
+        key = None
+        if self.cache is not None and self.cache_seconds > 0:
+            key = self._cache_key(sql, params)
+            hit = self.cache.get(key)
+            if hit is not None:
+                return hit.copy()
+        statement = sa.text(sql)
+        expanding = [name for name, value in params.items() if isinstance(value, (list, tuple))]
+        if expanding:
+            statement = statement.bindparams(*(sa.bindparam(name, expanding=True) for name in expanding))
+        with self._engine.connect() as connection:
+            frame = pd.read_sql(statement, connection, params=params)
+        if key is not None:
+            self.cache.set(key, frame, timeout=self.cache_seconds)
+        return frame
+
+    def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        frame = self.query(sql, params)
+        return None if frame.empty else frame.iat[0, 0]
+
+    def _cache_key(self, sql: str, params: dict[str, Any]) -> str:
+        payload = json.dumps([self.url, self.version, sql, params], sort_keys=True, default=str)
+        return "vmq:" + hashlib.sha256(payload.encode()).hexdigest()
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+
+
+@dataclass
+class Where:
+    """Builds a WHERE clause from optional conditions, each with its own bound parameters.
+
+    >>> w = Where().between("s.day", "d0", "d1", ("2021-01-01", "2021-12-31")).any_of("st.state", "states", [])
+    >>> w.sql, w.params
+    ('WHERE s.day BETWEEN :d0 AND :d1', {'d0': '2021-01-01', 'd1': '2021-12-31'})
+
+    An empty selection means "no condition" (all values), except where a row restriction applies: the
+    caller passes the restricted values, never an empty list, in that case (see ``QueryContext.values``).
+    """
+
+    conditions: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, condition: str, **params: Any) -> Where:
+        self.conditions.append(condition)
+        self.params.update(params)
+        return self
+
+    def between(self, column: str, start_name: str, end_name: str, bounds: Sequence | None) -> Where:
+        if bounds:
+            self.add(f"{column} BETWEEN :{start_name} AND :{end_name}",
+                     **{start_name: bounds[0], end_name: bounds[1]})
+        return self
+
+    def any_of(self, column: str, name: str, values: Iterable | None) -> Where:
+        """``column IN (...)`` when values are given; ``None`` or empty means no condition."""
+        if values is None:
+            return self
+        values = list(values)
+        if values:
+            self.add(f"{column} IN :{name}", **{name: values})
+        return self
+
+    def only(self, column: str, name: str, values: Iterable) -> Where:
+        """``column IN (...)`` even for an empty list: matching nothing is the correct answer."""
+        values = list(values)
+        if values:
+            return self.add(f"{column} IN :{name}", **{name: values})
+        return self.add("1 = 0")
+
+    @property
+    def sql(self) -> str:
+        return ("WHERE " + " AND ".join(self.conditions)) if self.conditions else ""
+
+    @property
+    def and_sql(self) -> str:
+        """The conditions prefixed with AND, for queries that already have a WHERE."""
+        return "".join(f" AND {c}" for c in self.conditions)

@@ -1,0 +1,4 @@
+"""Imports every model module, so that ``Base.metadata`` knows all tables (Alembic, tests)."""
+
+from accounts import models as accounts_models  # noqa: F401
+from bookmarks import models as bookmarks_models  # noqa: F401

@@ -1,0 +1,219 @@
+"""Take a screenshot of each dashboard with headless Chromium.
+
+    .venv/bin/python scripts/screenshots.py          # writes docs/screenshots/{restaurant,gaming}.png
+
+Starts the app (``.venv/bin/python app.py``) on a free port, signs in as the demo ``analyst`` when the
+app asks for it, waits until every dashboard has finished loading and saves the screenshots.
+Needs Debian's ``chromium`` and ``chromium-driver`` (/usr/bin/chromium, /usr/bin/chromedriver).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARDS = {"restaurant": "/dashboards/restaurant", "gaming": "/dashboards/gaming"}
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM = "/usr/bin/chromium"
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--window-size=1600,1000",
+]
+LOADING_SELECTOR = '._dash-loading, .dash-spinner, [data-dash-is-loading="true"]'
+GRAPH_SELECTOR = ".js-plotly-plot"
+USERNAME, PASSWORD = "analyst", "viewmark-demo"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(python: str, port: int, log_path: Path) -> subprocess.Popen:
+    env = dict(os.environ, VIEWMARK_HOST="127.0.0.1", VIEWMARK_PORT=str(port))
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            [python, "app.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    """Stop app.py and anything it started (it runs in its own session / process group)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def wait_for_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    """Wait until ``url`` answers at all (any HTTP status counts: a redirect to /login is fine)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app.py exited with status {proc.returncode} before answering")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+        time.sleep(0.5)
+
+
+def make_driver() -> webdriver.Chrome:
+    options = webdriver.ChromeOptions()
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    if Path(CHROMIUM).exists():
+        options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+def wait_until(condition, timeout: float, what: str, poll: float = 0.25) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(poll)
+
+
+def sign_in_if_asked(driver: webdriver.Chrome, base_url: str, timeout: float) -> None:
+    driver.get(base_url + "/")
+    time.sleep(0.5)  # let a client-side redirect happen
+    try:
+        username = driver.find_element(By.NAME, "username")
+        password = driver.find_element(By.NAME, "password")
+    except NoSuchElementException:
+        print("no sign-in form: continuing without signing in")
+        return
+    username.clear()
+    username.send_keys(USERNAME)
+    password.clear()
+    password.send_keys(PASSWORD)
+    form = username.find_element(By.XPATH, "./ancestor::form")
+    buttons = form.find_elements(
+        By.CSS_SELECTOR, "button[type=submit], input[type=submit], button:not([type])"
+    )
+    if buttons:
+        buttons[0].click()
+    else:
+        form.submit()
+    wait_until(
+        lambda: not driver.find_elements(By.NAME, "password"),
+        timeout,
+        f"the sign-in as {USERNAME!r} to complete (still on {driver.current_url})",
+    )
+    print(f"signed in as {USERNAME}")
+
+
+def dashboard_ready(driver: webdriver.Chrome) -> bool:
+    try:
+        return (
+            driver.execute_script("return document.readyState") == "complete"
+            and not driver.find_elements(By.CSS_SELECTOR, LOADING_SELECTOR)
+            and bool(driver.find_elements(By.CSS_SELECTOR, GRAPH_SELECTOR))
+        )
+    except WebDriverException:
+        return False
+
+
+def screenshot(driver: webdriver.Chrome, url: str, target: Path, timeout: float) -> None:
+    driver.get(url)
+    # Require the ready state twice in a row, so a callback chain that has not started yet doesn't count.
+    deadline = time.monotonic() + timeout
+    stable = 0
+    while stable < 2:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url}: still loading (or no graph) after {timeout:.0f} s")
+        stable = stable + 1 if dashboard_ready(driver) else 0
+        time.sleep(0.5)
+    time.sleep(1.0)  # plotly transitions and web fonts
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not driver.save_screenshot(str(target)):
+        raise RuntimeError(f"could not write {target}")
+    print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="output folder")
+    parser.add_argument("--python", default=None, help="interpreter that runs app.py (default: .venv)")
+    parser.add_argument(
+        "--start-timeout",
+        type=float,
+        default=300.0,
+        help="seconds to wait for the app to answer (the first run builds the dataset)",
+    )
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each dashboard")
+    args = parser.parse_args(argv)
+
+    python = args.python or str(ROOT / ".venv" / "bin" / "python")
+    if not Path(python).exists():
+        python = sys.executable
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = Path(tempfile.mkstemp(prefix="viewmark-screenshots-", suffix=".log")[1])
+
+    print(f"starting app.py on {base_url} (log: {log_path})")
+    proc = start_app(python, port, log_path)
+    driver = None
+    try:
+        wait_for_http(base_url + "/", proc, args.start_timeout)
+        driver = make_driver()
+        sign_in_if_asked(driver, base_url, args.timeout)
+        for name, path in DASHBOARDS.items():
+            screenshot(driver, base_url + path, args.out.resolve() / f"{name}.png", args.timeout)
+        errors = [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+        for message in errors:
+            print(f"browser error: {message}", file=sys.stderr)
+    except Exception as exc:
+        print(f"screenshots failed: {exc}", file=sys.stderr)
+        tail = log_path.read_text(errors="replace").splitlines()[-30:]
+        if tail:
+            print("--- app log (last lines) ---", *tail, sep="\n", file=sys.stderr)
+        return 1
+    finally:
+        if driver is not None:
+            driver.quit()
+        stop_app(proc)
+    log_path.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Runtime settings, read from environment variables with safe defaults.
+
+The embedded default needs no configuration at all: the analytical data lives in a DuckDB file and the
+application database in a SQLite file, both inside the instance folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in _TRUE
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path = ROOT / "instance"
+    # SQLAlchemy URL of the analytical store; None means the embedded DuckDB file in the instance folder.
+    data_url: str | None = None
+    # Fact-row multiplier for the generated dataset written on first run.
+    data_scale: float = 1.0
+    # SQLAlchemy URL of the application database; None means a SQLite file in the instance folder.
+    database_url: str | None = None
+    secret_key: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    demo_users: bool = True
+    cookie_secure: bool = False
+    # Name of a request header carrying the user name, set by a trusted reverse proxy; off unless set.
+    proxy_user_header: str | None = None
+    # Seconds a query result is reused for identical queries (0 disables the cache).
+    query_cache_seconds: int = 600
+    cache_url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: os._Environ | dict | None = None) -> Settings:
+        env = os.environ if env is None else env
+        instance = Path(env.get("VIEWMARK_INSTANCE_PATH") or ROOT / "instance")
+        return cls(
+            instance_path=instance,
+            data_url=env.get("DATA_URL") or None,
+            data_scale=float(env.get("VIEWMARK_DATA_SCALE") or 1.0),
+            database_url=env.get("DATABASE_URL") or None,
+            secret_key=env.get("SECRET_KEY") or None,
+            host=env.get("VIEWMARK_HOST") or "127.0.0.1",
+            port=int(env.get("VIEWMARK_PORT") or env.get("PORT") or 8050),
+            debug=_flag(env.get("VIEWMARK_DEBUG"), False),
+            demo_users=_flag(env.get("VIEWMARK_DEMO_USERS"), True),
+            cookie_secure=_flag(env.get("VIEWMARK_COOKIE_SECURE"), False),
+            proxy_user_header=env.get("VIEWMARK_PROXY_USER_HEADER") or None,
+            query_cache_seconds=int(env.get("VIEWMARK_QUERY_CACHE_SECONDS") or 600),
+            cache_url=env.get("CACHE_URL") or None,
+        )
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.instance_path / "data"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.instance_path / 'viewmark.db'}"

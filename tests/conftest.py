@@ -1,0 +1,98 @@
+"""Generic test harness for Viewmark.
+
+Only infrastructure lives here (browser-test ports, automatic markers). Application fixtures
+belong in their own conftest files or in clearly separated sections below.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import socket
+
+import pytest
+from dash.testing.application_runners import BaseDashRunner, MultiProcessRunner, ThreadedRunner
+
+# Application-database fixtures (``database``: SQLite and PostgreSQL).
+pytest_plugins = ["tests.persistence_fixtures"]
+
+# --------------------------------------------------------------------------------------------
+# dash_duo server ports under pytest-xdist
+#
+# dash's ThreadedRunner (dash_duo) takes ports from the class counter ``BaseDashRunner._next_port``
+# (58050, then +1 per server), so every xdist worker would start at 58050 and collide; its
+# MultiProcessRunner (dash_duo_mp) always uses 8050. Give worker N its own block of ports, skip ports
+# already taken, and set ``runner.port`` *before* the server starts (ThreadedRunner sets it inside
+# its thread, so it would first poll the default port 8050).
+# --------------------------------------------------------------------------------------------
+
+PORT_BASE = 58050
+PORTS_PER_WORKER = 500
+
+
+def xdist_worker_index() -> int:
+    """0 for the main process or xdist worker ``gw0``, N for ``gwN``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    digits = worker.removeprefix("gw")
+    return int(digits) if digits.isdigit() else 0
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _worker_port_range() -> range:
+    start = PORT_BASE + (xdist_worker_index() * PORTS_PER_WORKER) % (65000 - PORT_BASE)
+    return range(start, start + PORTS_PER_WORKER)
+
+
+def _take_port() -> int:
+    """Next free port of this worker's block (wraps around inside the block)."""
+    ports = _worker_port_range()
+    for _ in range(len(ports)):
+        port = BaseDashRunner._next_port
+        if port not in ports:
+            port = ports.start
+        BaseDashRunner._next_port = port + 1 if port + 1 in ports else ports.start
+        if _port_is_free(port):
+            return port
+    raise RuntimeError(f"no free port for dash test servers in {ports.start}-{ports.stop - 1}")
+
+
+def _start_on_worker_port(original_start):
+    @functools.wraps(original_start)
+    def start(self, app, start_timeout=3, **kwargs):
+        if "port" not in kwargs:
+            kwargs["port"] = _take_port()
+        self.port = kwargs["port"]
+        return original_start(self, app, start_timeout=start_timeout, **kwargs)
+
+    return start
+
+
+ThreadedRunner.start = _start_on_worker_port(ThreadedRunner.start)
+MultiProcessRunner.start = _start_on_worker_port(MultiProcessRunner.start)
+BaseDashRunner._next_port = _worker_port_range().start
+
+
+# --------------------------------------------------------------------------------------------
+# Markers
+# --------------------------------------------------------------------------------------------
+
+BROWSER_FIXTURES = {"dash_duo", "dash_duo_mp", "dash_br", "dash_thread_server", "dash_process_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that drives a browser or a dash test server as ``browser``.
+
+    So ``pytest -m "not browser"`` runs the fast tests only.
+    """
+    for item in items:
+        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

@@ -1,0 +1,58 @@
+"""Application-database fixtures: every persistence test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from ``VIEWMARK_TEST_POSTGRES_URL`` (CI creates a fresh database) or the local server;
+each pytest-xdist worker migrates a database of its own there. A missing server is an error, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from db.base import Base
+from db.database import Database
+
+POSTGRES_URL = os.environ.get("VIEWMARK_TEST_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _server_url(url: str, database: str) -> str:
+    return sa.make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgresql_database_url(worker_id):
+    name = f"viewmark_t_{worker_id}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield _server_url(POSTGRES_URL, name)
+    with admin.connect() as con:
+        con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_database_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('appdb') / 'viewmark.db'}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def migrated_database(request):
+    url = request.getfixturevalue(f"{request.param}_database_url")
+    database = Database(url)
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def database(migrated_database):
+    """A migrated, empty application database; parametrized over SQLite and PostgreSQL."""
+    yield migrated_database
+    with migrated_database.engine.begin() as con:
+        for table in reversed(Base.metadata.sorted_tables):
+            con.execute(table.delete())
