@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 from dash import Dash, dcc, html
-from flask import Flask
+from flask import Flask, jsonify
 from flask_caching import Cache
 
 from accounts import web as accounts_web
+from core.errors import ServiceError
 from core.runtime import EXTENSION, Runtime
 from dashboards import callbacks, ids
 from dashboards.service import DashboardService
@@ -38,6 +39,11 @@ def create_app(settings: Settings | None = None) -> Dash:
                                            dashboards=DashboardService(engine), db=database)
 
     from api.v1 import bp as api_v1
+
+    @server.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        # Raised inside a Dash callback too (a forged or stale request): a JSON error, never a stack trace.
+        return jsonify(exc.as_dict()), exc.status
 
     server.register_blueprint(api_v1)
 

@@ -38,6 +38,9 @@ class Settings:
     cookie_secure: bool = False
     # Name of a request header carrying the user name, set by a trusted reverse proxy; off unless set.
     proxy_user_header: str | None = None
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none). Sign-in
+    # throttling counts per client address, so behind a proxy this must be set.
+    trusted_proxies: int = 0
     # Seconds a query result is reused for identical queries (0 disables the cache).
     query_cache_seconds: int = 600
     cache_url: str | None = None
@@ -59,6 +62,7 @@ class Settings:
             demo_users=_flag(env.get("VIEWMARK_DEMO_USERS"), True),
             cookie_secure=_flag(env.get("VIEWMARK_COOKIE_SECURE"), False),
             proxy_user_header=env.get("VIEWMARK_PROXY_USER_HEADER") or None,
+            trusted_proxies=int(env.get("VIEWMARK_TRUSTED_PROXIES") or 0),
             query_cache_seconds=int(env.get("VIEWMARK_QUERY_CACHE_SECONDS") or 600),
             cache_url=env.get("CACHE_URL") or None,
         )

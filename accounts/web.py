@@ -23,6 +23,7 @@ from flask import Flask, current_app, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from markupsafe import escape
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from accounts import crypto
 from accounts.demo import ensure_demo_users
@@ -69,6 +70,10 @@ def init_app(app: Dash) -> None:
     service = Accounts(server.extensions[RUNTIME].db)
     server.extensions[EXTENSION] = service
     _configure(server, settings)
+    if settings.trusted_proxies:
+        # The client's address (for throttling) and scheme (for CSRF's referrer check) as the proxy saw them.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.trusted_proxies,
+                                   x_proto=settings.trusted_proxies, x_host=settings.trusted_proxies)
     server.config["VIEWMARK_LOGIN_CSS"] = [app.get_asset_url(p)
                                            for p in ("vendor/bootstrap.min.css", "viewmark/viewmark.css")]
     if settings.demo_users and settings.database_url is None:
@@ -211,7 +216,7 @@ def content_security_policy(app: Dash) -> str:
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
-        # plotly.js and Dash components set styles from script; no inline <script> is allowed by this.
+        # Needed (checked in Chromium): react-dom, dcc and plotly.js set inline styles. Scripts stay strict.
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",

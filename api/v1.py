@@ -30,6 +30,12 @@ def wrong_method(_exc):
     return jsonify({"error": "Method not allowed."}), 405
 
 
+@bp.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown_endpoint(_rest: str):
+    # Without this, Dash's catch-all page route would answer unknown API paths with HTML.
+    raise NotFound("Not found.")
+
+
 @bp.get("/dashboards")
 def list_dashboards():
     viewer = current_viewer()

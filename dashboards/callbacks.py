@@ -9,6 +9,7 @@ from __future__ import annotations
 from dash import ALL, Dash, Input, Output, State, callback_context, dcc, no_update
 
 from accounts.viewer import current_viewer
+from bookmarks import callbacks as bookmark_callbacks
 from core.errors import ServiceError
 from core.runtime import runtime
 from dashboards import ids, layout, pages, render
@@ -16,6 +17,7 @@ from dashboards import ids, layout, pages, render
 
 def register(app: Dash) -> None:
     topojson_url = app.get_asset_url("topojson/")
+    bookmark_callbacks.register(app)
 
     @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"), State(ids.URL, "search"))
     def route(pathname, search):

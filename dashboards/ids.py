@@ -22,6 +22,34 @@ NOTICES = "vm-notices"
 CSV_DOWNLOAD = "vm-csv-download"
 FILTER_PANEL = "vm-filter-panel"
 
+# Bookmarks (bookmarks/ui.py). Stable ids of PRODUCT.md §7 first.
+BOOKMARKS_TOGGLE = "bookmarks-toggle"
+BOOKMARK_NAME = "bookmark-name"
+BOOKMARK_ADD = "bookmark-add"
+RESET_ORIGINAL = "reset-original"
+BOOKMARKS_PANE = "vm-bookmarks-pane"
+BOOKMARK_LIST = "vm-bookmark-list"
+BOOKMARK_VERSIONS = "vm-bookmark-versions"  # {bookmark id: version} as the pane last showed them
+ACTIVE_BOOKMARK = "vm-active-bookmark"  # the applied bookmark: id, name, saved state, version
+OPENED_STATE = "vm-opened-state"  # the state the page opened with (a URL without ?state= means it)
+BOOKMARK_FOCUS = "vm-bookmark-focus"
+BOOKMARK_TOASTS = "vm-bookmark-toasts"
+BOOKMARK_TOAST = "vm-bookmark-toast"
+RENAME_DIALOG = "vm-rename-dialog"
+RENAME_NAME = "vm-rename-name"
+RENAME_ERROR = "vm-rename-error"
+RENAME_SAVE = "vm-rename-save"
+RENAME_CANCEL = "vm-rename-cancel"
+DELETE_DIALOG = "vm-delete-dialog"
+DELETE_TEXT = "vm-delete-text"
+DELETE_CONFIRM = "vm-delete-confirm"
+DELETE_CANCEL = "vm-delete-cancel"
+DIALOG_TARGET = "vm-bookmark-dialog-target"  # the bookmark a dialog acts on: id and version
+BOOKMARKS_EXPORT = "vm-bookmarks-export"
+BOOKMARKS_DOWNLOAD = "vm-bookmarks-download"
+BOOKMARKS_IMPORT = "vm-bookmarks-import"
+ORIGINAL_BOOKMARK = "original"  # the ``bookmark`` of the Original dashboard's entry in the pane
+
 
 def control(control_id=ALL) -> dict:
     """A multi- or single-select control (property ``value``)."""
@@ -39,3 +67,12 @@ def csv_button(visual_id=ALL) -> dict:
 
 def visual(visual_id=ALL) -> dict:
     return {"type": "vm-visual", "visual": visual_id}
+
+
+def bookmark_action(action: str, bookmark=ALL) -> dict:
+    """A bookmark's button or ⋮ menu item in the pane (property ``n_clicks``).
+
+    ``action``: apply, update, default, no-default, share, rename, delete, up, down. ``bookmark``: the
+    bookmark id, or ``ORIGINAL_BOOKMARK`` for the Original dashboard.
+    """
+    return {"type": "vm-bookmark", "action": action, "bookmark": bookmark}

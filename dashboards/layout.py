@@ -14,7 +14,8 @@ RADIO_LIMIT = 4
 
 
 def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, list[Option]],
-                   notices: list[Notice], banner: html.Header) -> html.Div:
+                   notices: list[Notice], banner: html.Header, extras: list | None = None) -> html.Div:
+    """``extras``: further parts of the page that have no place of their own (stores, panes, dialogs)."""
     return html.Div([
         dcc.Store(id=ids.DASHBOARD_ID, data=dashboard.id),
         dcc.Store(id=ids.VIEW_STATE, data=state.to_dict()),
@@ -23,7 +24,7 @@ def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, li
         banner,
         html.Div([
             html.Aside(control_panel(dashboard, state, options), id=ids.FILTER_PANEL,
-                       className="vm-controls col-12 col-lg-3 col-xxl-2",
+                       className="vm-controls col-12 col-lg-auto",
                        **{"aria-label": "Filters and parameters"}),
             html.Main([
                 html.Div(notice_list(notices), id=ids.NOTICES, **{"aria-live": "polite"}),
@@ -32,9 +33,10 @@ def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, li
                 dcc.Loading(html.Div(id=ids.SHEET_CONTENT, className="vm-sheet-content"),
                             type="default", delay_show=150, className="vm-loading",
                             parent_className="vm-loading-parent"),
-            ], className="col-12 col-lg-9 col-xxl-10"),
-        ], className="row g-3 px-3 pb-4"),
-    ], className="vm-dashboard", **{"data-dashboard": dashboard.id})
+            ], className="vm-main col-12 col-lg"),
+        ], className="row g-3 pb-4"),
+        *(extras or []),
+    ], className="vm-dashboard container-fluid", **{"data-dashboard": dashboard.id})
 
 
 def control_panel(dashboard: Dashboard, state: ViewState, options: dict[str, list[Option]]) -> list:

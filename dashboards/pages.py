@@ -9,7 +9,8 @@ from dash import dcc, html
 
 from accounts.components import NO_ACCESS, account_menu
 from accounts.viewer import Viewer
-from bookmarks.state import Notice
+from bookmarks import ui as bookmarks_ui
+from bookmarks.service import bookmark_service
 from core.errors import ServiceError
 from core.runtime import runtime
 from dashboards import ids, layout, registry
@@ -17,7 +18,7 @@ from dashboards.context import QueryContext
 from dashboards.model import Dashboard
 
 
-def banner(title: str, viewer: Viewer, current: str | None = None) -> html.Header:
+def banner(title, viewer: Viewer, current: str | None = None, tools: list | None = None) -> html.Header:
     service = runtime().dashboards
     nav = [dbc.NavLink(d.title, href=d.path, active=d.id == current, className="vm-nav-link")
            for d in service.dashboards_for(viewer)]
@@ -28,6 +29,7 @@ def banner(title: str, viewer: Viewer, current: str | None = None) -> html.Heade
                      html.Span("Modified", id=ids.BANNER_MODIFIED, hidden=True,
                                className="badge text-bg-warning ms-2 align-middle vm-modified")],
                     className="h5 mb-0 text-white vm-banner-title"),
+            html.Div(tools or [], className="vm-banner-tools d-flex align-items-center gap-1 ms-3"),
         ], className="d-flex align-items-center"),
         html.Nav(dbc.Nav(nav, className="vm-nav", pills=True), className="ms-auto",
                  **{"aria-label": "Dashboards"}),
@@ -64,18 +66,13 @@ def dashboard(dashboard_id: str, search: str | None, viewer: Viewer):
     except ServiceError:
         known = registry.get(dashboard_id)
         return no_access(known.title, viewer) if known is not None else not_found(viewer)
-    raw = _state_param(search)
-    notices: list[Notice] = []
-    if raw is not None:
-        try:
-            state, notices = service.parse(board, raw, viewer, strict=False)
-        except ServiceError as exc:
-            state = service.original(board)
-            notices = [Notice("state", f"The link's view could not be read: {exc.message}")]
-    else:
-        state = service.original(board)
-    return layout.dashboard_page(board, state, control_options(board, state, viewer), notices,
-                                 banner(board.title, viewer, current=board.id))
+    # URL state > default view > last state > Original (PRODUCT.md §4).
+    opening = bookmark_service().opening(viewer, board.id, _state_param(search))
+    state = opening.state
+    title = bookmarks_ui.title(board.title, opening.bookmark.name if opening.bookmark else None)
+    return layout.dashboard_page(board, state, control_options(board, state, viewer), opening.notices,
+                                 banner(title, viewer, current=board.id, tools=bookmarks_ui.banner_tools()),
+                                 extras=bookmarks_ui.page_parts(board, opening))
 
 
 def control_options(board: Dashboard, state, viewer: Viewer) -> dict:

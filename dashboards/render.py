@@ -23,7 +23,8 @@ def graph_config(topojson_url: str) -> dict:
 
 def sheet_body(sheet: Sheet, data: list[VisualData], ctx: QueryContext, topojson_url: str) -> html.Div:
     cards = [html.Div(visual_card(item.visual, item.frame, ctx, topojson_url),
-                      className=f"col-12 col-xl-{item.visual.width}") for item in data]
+                      className=f"col-12 col-xl-{item.visual.width}", **{"data-visual": item.visual.id})
+             for item in data]
     children = []
     if sheet.description:
         children.append(html.P(sheet.description, className="vm-sheet-description text-secondary mb-2"))

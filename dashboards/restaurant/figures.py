@@ -11,23 +11,24 @@ import plotly.graph_objects as go
 from dashboards import theme
 from dashboards.context import QueryContext
 
-# metric -> axis title, d3 number format, short name
+# metric -> axis title, d3 number format (hover), short name
 METRIC = {
     "revenue": ("Revenue (USD)", "$,.0f", "Revenue"),
     "orders": ("Orders", ",.0f", "Orders"),
     "avg_ticket": ("Average ticket (USD)", "$,.2f", "Average ticket"),
 }
+# metric -> d3 format of axis ticks (compact: $12M rather than $12,000,000)
+TICKS = {"revenue": "$~s", "orders": "~s", "avg_ticket": "$.2f"}
 # grain -> axis title, hover date format
 GRAIN = {
     "day": ("Day", "%a %b %d, %Y"),
     "week": ("Week (starting Sunday)", "week of %b %d, %Y"),
     "month": ("Month", "%B %Y"),
 }
-SCORE_AXIS = "Support score (1–10, higher = more help needed)"
+SCORE_AXIS = "Support score (1–10)"
 SUPPORT_COLORS = {"restaurant": theme.BAD, "delivery": theme.ACCENT, "app": theme.PRIMARY,
                   "payment": theme.SEQUENCE[4]}
-# Bars as wide as their period, so that a one-month or one-week selection still shows a proper bar.
-MONTH_BARS = {"xperiod": "M1", "xperiodalignment": "middle"}
+# Weekly bars as wide as a week, centred on it, so that a one-week selection still shows a proper bar.
 WEEK_BARS = {"xperiod": 7 * 24 * 3600 * 1000, "xperiod0": "2021-01-03", "xperiodalignment": "middle"}
 ROLE_COLORS = {"best": theme.GOOD, "worst": theme.BAD}
 AVERAGE = {"color": theme.MUTED, "dash": "dash", "width": 2}
@@ -43,8 +44,13 @@ def _note(fig: go.Figure, text: str) -> go.Figure:
     fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=1, yshift=34, xanchor="left",
                        yanchor="bottom", showarrow=False, align="left",
                        font={"size": 12, "color": "#334155"})
-    fig.update_layout(margin={"t": 56}, legend={"y": 1.01})
+    # The mode bar goes to the right edge so that it never covers the caption.
+    fig.update_layout(margin={"t": 56}, legend={"y": 1.01}, modebar={"orientation": "v"})
     return fig
+
+
+def _month_axis(fig: go.Figure, months: int) -> None:
+    fig.update_xaxes(title="Month", tickformat="%b %Y", dtick="M1" if months <= 12 else "M3")
 
 
 def _store_colors(frame: pd.DataFrame) -> dict[str, str]:
@@ -68,8 +74,7 @@ def _store_name(row) -> str:
 def _compare_note(fig: go.Figure, frame: pd.DataFrame) -> go.Figure:
     roles = set(frame["role"])
     if roles & {"best", "worst"}:
-        return _note(fig, "Best and worst store by revenue within the filters — "
-                          "select two or more addresses to compare others")
+        return _note(fig, "Best and worst store by revenue within the filters")
     return fig
 
 
@@ -77,7 +82,7 @@ def _owner_note(fig: go.Figure, frame: pd.DataFrame, ctx: QueryContext) -> go.Fi
     address = frame["address"].iloc[0]
     why = ("selected address" if address in (ctx.values("address") or [])
            else "lowest revenue within the filters")
-    return _note(fig, f"Store: <b>{address}</b> ({why}) vs the chain's average store")
+    return _note(fig, f"Store: <b>{address}</b> ({why})")
 
 
 # Overview -------------------------------------------------------------------------------------------
@@ -89,7 +94,7 @@ def state_map(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
         locations=frame["state_code"], z=frame[metric], locationmode="USA-states",
         colorscale=theme.SCALE, marker_line_color="white", marker_line_width=0.8,
         customdata=frame[["state", "stores"]],
-        colorbar={"title": {"text": axis, "side": "right"}, "thickness": 12, "tickformat": number},
+        colorbar={"title": {"text": axis, "side": "right"}, "thickness": 12, "tickformat": TICKS[metric]},
         hovertemplate=f"<b>%{{customdata[0]}}</b><br>{axis}: %{{z:{number}}}<br>"
                       "Stores: %{customdata[1]}<extra></extra>"))
     fig.add_trace(go.Scattergeo(locations=frame["state_code"], locationmode="USA-states",
@@ -111,7 +116,7 @@ def trend(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
         hovertemplate=f"%{{x|{date_format}}}<br>{name}: %{{y:{number}}}<extra></extra>"))
     theme.style(fig, legend=False)
     fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=axis, tickformat=number, rangemode="tozero")
+    fig.update_yaxes(title=axis, tickformat=TICKS[metric], rangemode="tozero")
     return fig
 
 
@@ -124,7 +129,7 @@ def by_category(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
         hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:{number}}}<br>Items sold: %{{customdata[0]:,.0f}}"
                       "<extra></extra>"))
     theme.style(fig, legend=False)
-    fig.update_xaxes(title=axis, tickformat=number)
+    fig.update_xaxes(title=axis, tickformat=TICKS[metric])
     fig.update_yaxes(title="Product category", autorange="reversed")
     return fig
 
@@ -161,7 +166,7 @@ def compare_trend(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
                           "<extra></extra>"))
     theme.style(fig)
     fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=axis, tickformat=number, rangemode="tozero")
+    fig.update_yaxes(title=axis, tickformat=TICKS[metric], rangemode="tozero")
     return _compare_note(fig, frame)
 
 
@@ -181,27 +186,43 @@ def compare_category_mix(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
             hovertemplate=f"<b>%{{y}}</b><br>{category}: %{{x:.1%}} of {basis} "
                           f"(%{{customdata[0]:{number}}})<extra></extra>"))
     theme.style(fig, height=max(260, 90 + 48 * len(stores)))
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_xaxes(title=f"Share of the store's {basis} (%)", tickformat=".0%", range=[0, 1])
     fig.update_yaxes(title="Store", autorange="reversed")
     return _compare_note(fig, frame)
 
 
+def _week_hover(who: str) -> str:
+    return (f"<b>{who}</b><br>Week of %{{x|%b %d, %Y}}%{{customdata[1]}}<br>Items sold: %{{y:,.0f}}<br>"
+            "Revenue: %{customdata[0]:$,.0f}<extra></extra>")
+
+
+def _week_data(rows: pd.DataFrame, revenue: str = "revenue") -> list:
+    """Hover data: revenue, and a remark on the weeks that the date range cuts short."""
+    partial = rows["days_in_range"].map(lambda d: "" if d >= 7 else f" (only {d} of its days selected)")
+    return list(zip(rows[revenue], partial, strict=True))
+
+
+def _week_opacity(rows: pd.DataFrame) -> list[float]:
+    return [1.0 if d >= 7 else 0.45 for d in rows["days_in_range"]]
+
+
 def compare_weekly_sales(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     colors = _store_colors(frame)
+    as_bars = frame["week_start"].nunique() <= 16  # side-by-side bars stay readable up to a quarter
     fig = go.Figure()
     for row in frame.drop_duplicates("address").itertuples():
         rows = frame[frame["address"] == row.address]
-        hover = (f"<b>{row.address}</b><br>Week of %{{x|%b %d, %Y}}<br>Items sold: %{{y:,.0f}}<br>"
-                 "Revenue: %{customdata[0]:$,.0f}<extra></extra>")
+        common = {"x": rows["week_start"], "y": rows["items_sold"], "customdata": _week_data(rows),
+                  "hovertemplate": _week_hover(row.address), **WEEK_BARS}
         if row.role == "average":
-            fig.add_trace(go.Scatter(x=rows["week_start"], y=rows["items_sold"], name="Chain average store",
-                                     mode="lines+markers", line=AVERAGE, customdata=rows[["revenue"]],
-                                     hovertemplate=hover, **WEEK_BARS))
+            fig.add_trace(go.Scatter(name="Chain average store", mode="lines+markers", line=AVERAGE, **common))
+        elif as_bars:
+            fig.add_trace(go.Bar(name=_store_name(row), marker={"color": colors[row.address],
+                                                                "opacity": _week_opacity(rows)}, **common))
         else:
-            fig.add_trace(go.Bar(x=rows["week_start"], y=rows["items_sold"], name=_store_name(row),
-                                 marker_color=colors[row.address], customdata=rows[["revenue"]],
-                                 hovertemplate=hover, **WEEK_BARS))
+            fig.add_trace(go.Scatter(name=_store_name(row), mode="lines",
+                                     line={"color": colors[row.address], "width": 2}, **common))
     theme.style(fig)
     fig.update_layout(barmode="group", bargap=0.25)
     fig.update_xaxes(title="Week (starting Sunday)")
@@ -233,31 +254,30 @@ def compare_support(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 def owner_monthly(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     metric, axis, number, name = _metric(ctx)
     address = frame["address"].iloc[0]
+    months = frame["month"].dt.strftime("%b %Y")
     fig = go.Figure([
-        go.Bar(x=frame["month"], y=frame[metric], name=address, marker_color=theme.PRIMARY, **MONTH_BARS,
-               hovertemplate=f"<b>{address}</b><br>%{{x|%B %Y}}<br>{name}: %{{y:{number}}}<extra></extra>"),
-        go.Scatter(x=frame["month"], y=frame[f"chain_average_{metric}"], name="Chain average store",
-                   mode="lines+markers", line=AVERAGE, **MONTH_BARS,
-                   hovertemplate=f"Chain average store<br>%{{x|%B %Y}}<br>{name}: %{{y:{number}}}"
-                                 "<extra></extra>"),
+        go.Bar(x=months, y=frame[metric], name=address, marker_color=theme.PRIMARY,
+               hovertemplate=f"<b>{address}</b><br>%{{x}}<br>{name}: %{{y:{number}}}<extra></extra>"),
+        go.Bar(x=months, y=frame[f"chain_average_{metric}"], name="Chain average store",
+               marker_color=theme.MUTED,
+               hovertemplate=f"Chain average store<br>%{{x}}<br>{name}: %{{y:{number}}}<extra></extra>"),
     ])
     theme.style(fig)
-    fig.update_xaxes(title="Month", dtick="M1" if len(frame) <= 12 else None, tickformat="%b %Y")
-    fig.update_yaxes(title=axis, tickformat=number, rangemode="tozero")
+    fig.update_layout(barmode="group", bargap=0.2)
+    fig.update_xaxes(title="Month", type="category")
+    fig.update_yaxes(title=axis, tickformat=TICKS[metric], rangemode="tozero")
     return _owner_note(fig, frame, ctx)
 
 
 def owner_weekly(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     address = frame["address"].iloc[0]
     fig = go.Figure([
-        go.Bar(x=frame["week_start"], y=frame["items_sold"], name=address, marker_color=theme.PRIMARY, **WEEK_BARS,
-               customdata=frame[["revenue"]],
-               hovertemplate=f"<b>{address}</b><br>Week of %{{x|%b %d, %Y}}<br>Items sold: %{{y:,.0f}}<br>"
-                             "Revenue: %{customdata[0]:$,.0f}<extra></extra>"),
+        go.Bar(x=frame["week_start"], y=frame["items_sold"], name=address,
+               marker={"color": theme.PRIMARY, "opacity": _week_opacity(frame)},
+               customdata=_week_data(frame), hovertemplate=_week_hover(address), **WEEK_BARS),
         go.Scatter(x=frame["week_start"], y=frame["chain_average_items_sold"], name="Chain average store",
-                   mode="lines+markers", line=AVERAGE, customdata=frame[["chain_average_revenue"]], **WEEK_BARS,
-                   hovertemplate="Chain average store<br>Week of %{x|%b %d, %Y}<br>Items sold: %{y:,.0f}<br>"
-                                 "Revenue: %{customdata[0]:$,.0f}<extra></extra>"),
+                   mode="lines+markers", line=AVERAGE, customdata=_week_data(frame, "chain_average_revenue"),
+                   hovertemplate=_week_hover("Chain average store"), **WEEK_BARS),
     ])
     theme.style(fig)
     fig.update_xaxes(title="Week (starting Sunday)")
@@ -294,6 +314,6 @@ def owner_support_trend(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
             hovertemplate=f"%{{x|%B %Y}}<br>{category.capitalize()}: %{{y:.2f}} "
                           "(%{customdata[0]:,} calls)<extra></extra>"))
     theme.style(fig)
-    fig.update_xaxes(title="Month", tickformat="%b %Y")
+    _month_axis(fig, frame["month"].nunique())
     fig.update_yaxes(title=SCORE_AXIS, range=[1, 10])
     return _owner_note(fig, frame, ctx)

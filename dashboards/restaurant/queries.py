@@ -88,6 +88,14 @@ def location_filters(where: Where, ctx: QueryContext) -> Where:
             .any_of("st.address", "addresses", ctx.values("address")))
 
 
+def days_in_range(week_start: pd.Series, ctx: QueryContext) -> pd.Series:
+    """How many days of each week lie in the selected period: 7, or fewer for the weeks cut by its edges."""
+    start, end = (pd.Timestamp(d) for d in ctx.date_range())
+    first = week_start.where(week_start > start, start)
+    last = (week_start + pd.Timedelta(days=6)).where(week_start + pd.Timedelta(days=6) < end, end)
+    return ((last - first).dt.days + 1).astype("int64")
+
+
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
         frame[column] = pd.to_datetime(frame[column])
@@ -348,7 +356,7 @@ def compare_weekly_sales(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """Weekly items sold and revenue of each compared store, and of the chain's average store."""
     stores = compared_stores(engine, ctx)
     if stores.empty:
-        return pd.DataFrame(columns=["week_start", "address", "role", "items_sold", "revenue"])
+        return pd.DataFrame(columns=["week_start", "days_in_range", "address", "role", "items_sold", "revenue"])
     where = sales_where(ctx, location=False).only("s.store_id", "stores", stores["store_id"].tolist())
     frame = engine.query(f"""
         SELECT {WEEK} AS week_start, s.store_id,
@@ -360,7 +368,8 @@ def compare_weekly_sales(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     average = _chain_weekly(engine, ctx)
     labelled = _label_stores(_dates(frame, "week_start"), stores)
     out = pd.concat([labelled, average.assign(address="Chain average", role="average")], ignore_index=True)
-    return out[["week_start", "address", "role", "items_sold", "revenue"]]
+    out.insert(1, "days_in_range", days_in_range(out["week_start"], ctx))
+    return out[["week_start", "days_in_range", "address", "role", "items_sold", "revenue"]]
 
 
 def _chain_weekly(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
@@ -460,7 +469,8 @@ def owner_weekly(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """The store's weekly product sales (items sold, revenue) against the chain's average store."""
     store = owner_store(engine, ctx)
     if store.empty:
-        return pd.DataFrame(columns=["week_start", "address", "items_sold", "chain_average_items_sold",
+        return pd.DataFrame(columns=["week_start", "days_in_range", "address", "items_sold",
+                                     "chain_average_items_sold",
                                      "revenue", "chain_average_revenue"])
     where = sales_where(ctx, location=False)
     where.params["store"] = int(store.at[0, "store_id"])
@@ -476,8 +486,10 @@ def owner_weekly(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         {where.sql}
         GROUP BY week_start
         ORDER BY week_start""", where.params)
-    frame.insert(1, "address", store.at[0, "address"])
-    return _dates(frame, "week_start")
+    frame = _dates(frame, "week_start")
+    frame.insert(1, "days_in_range", days_in_range(frame["week_start"], ctx))
+    frame.insert(2, "address", store.at[0, "address"])
+    return frame
 
 
 def owner_support(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:

@@ -83,8 +83,12 @@ def sign_in():
 @pytest.fixture
 def login():
     def login(dash_duo, username: str, password: str = DEMO_PASSWORD, path: str = "/"):
-        """Opens ``path``, is sent to the sign-in page, signs in and waits for the banner."""
-        dash_duo.driver.get(dash_duo.server_url + path)
+        """Opens ``path``, is sent to the sign-in page, signs in and waits for the banner.
+
+        Start the server with ``dash_duo.start_server(app, navigate=False)``: the first page is the
+        sign-in form, which has no Dash entry point for ``start_server`` to wait for.
+        """
+        dash_duo.driver.get(dash_duo.server.url.rstrip("/") + path)
         dash_duo.wait_for_element("#login-form")
         dash_duo.find_element("#username").send_keys(username)
         dash_duo.find_element("#password").send_keys(password)

@@ -447,3 +447,36 @@ def _deposits(dataset_url: str, start: str, end: str, brand: str | None) -> floa
                                {"start": start, "end": end, "brand": brand}).scalar()
     finally:
         engine.dispose()
+
+
+# Client addresses behind a reverse proxy --------------------------------------------------------------
+
+@pytest.fixture
+def fast_dummy_hash(monkeypatch):
+    """Unknown names verify against the dummy hash: make it cheap, the count is what is tested."""
+    from argon2 import PasswordHasher
+
+    from accounts import crypto
+
+    monkeypatch.setattr(crypto, "_DUMMY_HASH", PasswordHasher(time_cost=1, memory_cost=1024).hash("x"))
+
+
+def _post_login(client, username: str, password: str, forwarded_for: str):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    return client.post("/login", headers={"X-Forwarded-For": forwarded_for},
+                       data={"username": username, "password": password, "csrf_token": token})
+
+
+def test_ahttp030_forged_forwarded_for_does_not_evade_address_throttling(make_app, fast_dummy_hash):
+    client = make_app().server.test_client()
+    for i in range(20):  # 20 addresses claimed, 4 failures on each of 5 names: only the address limit
+        assert _post_login(client, f"nobody{i % 5}", "wrong", f"203.0.113.{i}").status_code == 401
+    assert _post_login(client, "analyst", DEMO_PASSWORD, "198.51.100.7").status_code == 429
+
+
+def test_ahttp031_with_a_trusted_proxy_addresses_are_counted_apart(make_app, fast_dummy_hash):
+    client = make_app(trusted_proxies=1).server.test_client()
+    for i in range(20):
+        assert _post_login(client, f"nobody{i % 5}", "wrong", "203.0.113.1").status_code == 401
+    assert _post_login(client, "analyst", DEMO_PASSWORD, "203.0.113.1").status_code == 429
+    assert _post_login(client, "analyst", DEMO_PASSWORD, "203.0.113.2").status_code == 303

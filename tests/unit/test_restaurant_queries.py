@@ -143,6 +143,11 @@ def ids_of(frame: pd.DataFrame, ref: Reference) -> pd.Series:
     return frame["address"].map(ref.stores.set_index("address")["store_id"])
 
 
+def days_of_week_in(week: pd.Timestamp, ctx: QueryContext) -> int:
+    start, end = (pd.Timestamp(d) for d in ctx.date_range())
+    return sum(start <= day <= end for day in pd.date_range(week, periods=7))
+
+
 ALL_VIEWS = pytest.mark.parametrize("view", list(VIEWS))
 
 
@@ -327,6 +332,7 @@ def test_rqry015_compare_weekly_sales(small_data, ref, view):
     chain = sales.groupby("week_start")[["items_sold", "revenue"]].sum() / ref.n_stores()
     parts.append(chain.reset_index().assign(address="Chain average", role="average"))
     expected = pd.concat(parts)[["week_start", "address", "role", "items_sold", "revenue"]]
+    expected.insert(1, "days_in_range", expected["week_start"].map(lambda w: days_of_week_in(w, ctx)))
     assert_same(actual, expected)
 
 
@@ -407,6 +413,7 @@ def test_rqry020_owner_weekly(small_data, ref, view):
                              "chain_average_items_sold": chain["items_sold"] / ref.n_stores(),
                              "revenue": mine["revenue"],
                              "chain_average_revenue": chain["revenue"] / ref.n_stores()}).reset_index()
+    expected.insert(1, "days_in_range", expected["week_start"].map(lambda w: days_of_week_in(w, ctx)))
     assert_same(actual, expected)
 
 
@@ -529,6 +536,9 @@ def test_rqry029_pennsylvania_december_comparison(small_data):
     weekly = queries.compare_weekly_sales(small_data.engine, ctx)
     table = weekly.pivot(index="week_start", columns="address", values="items_sold")
     storm = pd.Timestamp("2021-12-19")
+    days = weekly.drop_duplicates("week_start").set_index("week_start")["days_in_range"]
+    assert days.to_dict() == {pd.Timestamp("2021-11-28"): 4, pd.Timestamp("2021-12-05"): 7,
+                              pd.Timestamp("2021-12-12"): 7, storm: 7, pd.Timestamp("2021-12-26"): 6}
     for address in (RESORT, MARKET):
         assert table[address].idxmin() == storm
         assert table.at[storm, address] < table.at[storm, "Chain average"]

@@ -1,0 +1,299 @@
+"""The bookmark pane's callbacks. Thin: who is asking (``current_viewer()``), one service call, format.
+
+Every callback is an endpoint anyone signed in can post to: ids, versions and states from the browser are
+never trusted — the service checks ownership and grants and validates states, so a forged request can at
+most fail. Failures are explained in a toast; the pane's list is refreshed after a conflict.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import json
+
+from dash import ClientsideFunction, Dash, Input, Output, State, callback_context, no_update
+from dash.exceptions import PreventUpdate
+
+from accounts.viewer import current_viewer
+from bookmarks import ui
+from bookmarks.api import export_filename
+from bookmarks.service import ORIGINAL, BookmarkService, bookmark_service
+from bookmarks.state import canonical_json
+from core.errors import Conflict, Invalid, ServiceError
+from dashboards import ids
+
+
+def register(app: Dash) -> None:
+    list_out = [Output(ids.BOOKMARK_LIST, "children", allow_duplicate=True),
+                Output(ids.BOOKMARK_VERSIONS, "data", allow_duplicate=True)]
+    toast_out = Output(ids.BOOKMARK_TOASTS, "children", allow_duplicate=True)
+    active_out = Output(ids.ACTIVE_BOOKMARK, "data", allow_duplicate=True)
+    request_out = Output(ids.REQUESTED_STATE, "data", allow_duplicate=True)
+
+    @app.callback(Output(ids.BOOKMARKS_PANE, "is_open"), *list_out,
+                  Input(ids.BOOKMARKS_TOGGLE, "n_clicks"), State(ids.DASHBOARD_ID, "data"),
+                  State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
+    def open_pane(_clicks, dashboard_id, active):
+        # Fresh from the server: another tab or browser may have changed the bookmarks.
+        return True, *_listing(dashboard_id, active)
+
+    @app.callback(*list_out, active_out, Output(ids.BOOKMARK_NAME, "value"), toast_out,
+                  Input(ids.BOOKMARK_ADD, "n_clicks"), Input(ids.BOOKMARK_NAME, "n_submit"),
+                  State(ids.BOOKMARK_NAME, "value"), State(ids.VIEW_STATE, "data"), State(ids.DASHBOARD_ID, "data"),
+                  prevent_initial_call=True)
+    def add(_clicks, _submits, name, state, dashboard_id):
+        if not _clicked():
+            raise PreventUpdate
+        try:
+            saved = bookmark_service().add(current_viewer(), dashboard_id, name or "", state)
+        except ServiceError as exc:
+            return no_update, no_update, no_update, no_update, ui.toast(exc.message, "danger")
+        return (*_listing(dashboard_id, ui.active_data(saved)), ui.active_data(saved), "",
+                ui.toast(f"Saved “{saved.name}”."))
+
+    @app.callback(*list_out, active_out, request_out, toast_out, Output(ids.BOOKMARK_FOCUS, "data"),
+                  Input(ids.RESET_ORIGINAL, "n_clicks"),
+                  *(Input(ids.bookmark_action(a), "n_clicks") for a in ACTIONS),
+                  State(ids.BOOKMARK_VERSIONS, "data"), State(ids.VIEW_STATE, "data"),
+                  State(ids.DASHBOARD_ID, "data"), State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
+    def act(*args):
+        versions, state, dashboard_id, active = args[-4:]
+        target = _clicked()
+        if not target:
+            raise PreventUpdate
+        if target == ids.RESET_ORIGINAL:
+            target = ids.bookmark_action("apply", ids.ORIGINAL_BOOKMARK)
+        action, bookmark = target["action"], target["bookmark"]
+        context = Context(bookmark_service(), dashboard_id, bookmark, (versions or {}).get(str(bookmark)),
+                          state, active)
+        try:
+            outcome = ACTIONS[action](context)
+        except ServiceError as exc:
+            refresh = _listing(dashboard_id, active) if isinstance(exc, Conflict) else (no_update, no_update)
+            return *refresh, no_update, no_update, ui.toast(exc.message, "danger"), no_update
+        active = outcome.get("active", active)
+        return (*_listing(dashboard_id, active), outcome.get("active", no_update),
+                outcome.get("request", no_update), outcome.get("toast", no_update), outcome.get("focus", no_update))
+
+    @app.callback(Output(ids.RENAME_DIALOG, "is_open"), Output(ids.RENAME_NAME, "value"),
+                  Output(ids.RENAME_ERROR, "children"), Output(ids.DELETE_DIALOG, "is_open"),
+                  Output(ids.DELETE_TEXT, "children"), Output(ids.DIALOG_TARGET, "data"), toast_out,
+                  Input(ids.bookmark_action("rename"), "n_clicks"), Input(ids.bookmark_action("delete"), "n_clicks"),
+                  State(ids.BOOKMARK_VERSIONS, "data"), prevent_initial_call=True)
+    def open_dialog(_renames, _deletes, versions):
+        target = _clicked()
+        if not target:
+            raise PreventUpdate
+        try:
+            saved = bookmark_service().get(current_viewer(), target["bookmark"])
+        except ServiceError as exc:
+            return *(no_update,) * 6, ui.toast(exc.message, "danger")
+        dialog = {"id": saved.id, "version": (versions or {}).get(str(saved.id), saved.version)}
+        if target["action"] == "rename":
+            return True, saved.name, None, no_update, no_update, dialog, no_update
+        question = f"Delete the bookmark “{saved.name}”? This cannot be undone."
+        return no_update, no_update, no_update, True, question, dialog, no_update
+
+    @app.callback(Output(ids.RENAME_DIALOG, "is_open", allow_duplicate=True),
+                  Output(ids.RENAME_ERROR, "children", allow_duplicate=True), *list_out, active_out, toast_out,
+                  Input(ids.RENAME_SAVE, "n_clicks"), Input(ids.RENAME_NAME, "n_submit"),
+                  Input(ids.RENAME_CANCEL, "n_clicks"), State(ids.RENAME_NAME, "value"),
+                  State(ids.DIALOG_TARGET, "data"), State(ids.DASHBOARD_ID, "data"),
+                  State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
+    def rename(_saves, _submits, _cancels, name, target, dashboard_id, active):
+        trigger = _clicked()
+        if not trigger or not target:
+            raise PreventUpdate
+        if trigger == ids.RENAME_CANCEL:
+            return False, None, no_update, no_update, no_update, no_update
+        try:
+            saved = bookmark_service().rename(current_viewer(), target.get("id"), name or "", target.get("version"))
+        except ServiceError as exc:
+            if isinstance(exc, (Invalid, Conflict)) and exc.field == "name":
+                return no_update, exc.message, no_update, no_update, no_update, no_update  # pick another name
+            return False, None, *_listing(dashboard_id, active), no_update, ui.toast(exc.message, "danger")
+        was_active = bool(active) and active.get("id") == saved.id
+        active = ui.active_data(saved) if was_active else active
+        return (False, None, *_listing(dashboard_id, active), active if was_active else no_update,
+                ui.toast(f"Renamed to “{saved.name}”."))
+
+    @app.callback(Output(ids.DELETE_DIALOG, "is_open", allow_duplicate=True), *list_out, active_out, toast_out,
+                  Input(ids.DELETE_CONFIRM, "n_clicks"), Input(ids.DELETE_CANCEL, "n_clicks"),
+                  State(ids.DIALOG_TARGET, "data"), State(ids.DASHBOARD_ID, "data"),
+                  State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
+    def delete(_confirms, _cancels, target, dashboard_id, active):
+        trigger = _clicked()
+        if not trigger or not target:
+            raise PreventUpdate
+        if trigger == ids.DELETE_CANCEL:
+            return False, no_update, no_update, no_update, no_update
+        try:
+            deleted = bookmark_service().delete(current_viewer(), target.get("id"), target.get("version"))
+        except ServiceError as exc:
+            return False, *_listing(dashboard_id, active), no_update, ui.toast(exc.message, "danger")
+        still_active = active if active and active.get("id") != deleted.id else None
+        return (False, *_listing(dashboard_id, still_active), still_active if still_active != active else no_update,
+                ui.toast(f"Deleted “{deleted.name}”."))
+
+    @app.callback(Output(ids.BOOKMARKS_DOWNLOAD, "data"), toast_out, Input(ids.BOOKMARKS_EXPORT, "n_clicks"),
+                  State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
+    def export(_clicks, dashboard_id):
+        if not _clicked():
+            raise PreventUpdate
+        try:
+            document = bookmark_service().export(current_viewer(), dashboard_id)
+        except ServiceError as exc:
+            return no_update, ui.toast(exc.message, "danger")
+        count = len(document["bookmarks"])
+        return ({"content": json.dumps(document, ensure_ascii=False, indent=2), "base64": False,
+                 "filename": export_filename(document["dashboard"]), "type": "application/json"},
+                ui.toast(f"Exported {count} bookmark{'s' if count != 1 else ''}."))
+
+    @app.callback(*list_out, toast_out, Output(ids.BOOKMARKS_IMPORT, "contents"),
+                  Input(ids.BOOKMARKS_IMPORT, "contents"), State(ids.DASHBOARD_ID, "data"),
+                  State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
+    def import_file(contents, dashboard_id, active):
+        if not contents:
+            raise PreventUpdate
+        try:
+            report = bookmark_service().import_bookmarks(current_viewer(), dashboard_id, _upload_bytes(contents))
+        except ServiceError as exc:
+            message = f"Nothing was imported. {exc.message}"
+            return no_update, no_update, ui.toast(message, "danger"), None
+        # Cleared, so choosing the same file again imports again.
+        return *_listing(dashboard_id, active), ui.toast(report.summary()), None
+
+    @app.callback(Output(ids.BANNER_TITLE, "children"), Output(ids.BANNER_MODIFIED, "hidden"),
+                  Output(ids.URL, "search"), Input(ids.VIEW_STATE, "data"), Input(ids.ACTIVE_BOOKMARK, "data"),
+                  State(ids.URL, "search"), State(ids.OPENED_STATE, "data"), State(ids.DASHBOARD_ID, "data"))
+    def track(state, active, search, opened, dashboard_id):
+        """The banner (active bookmark, *Modified*), the address bar and the server-side last state."""
+        viewer = current_viewer()
+        service = bookmark_service()
+        board = service.dashboards.get(dashboard_id, viewer)
+        modified = bool(active) and canonical_json(active.get("state")) != canonical_json(state)
+        banner = ui.title(board.title, active.get("name") if active else None)
+        if callback_context.triggered_id != ids.VIEW_STATE or not state:
+            return banner, not modified, no_update
+        current = service.dashboards.parse(board, state, viewer, strict=False)[0]
+        with contextlib.suppress(ServiceError):  # never in the user's way: the last state is a convenience
+            service.remember(viewer, board.id, current.to_dict())  # skipped when unchanged
+        return banner, not modified, _search_for(service, board, viewer, current, search, opened)
+
+    app.clientside_callback(
+        ClientsideFunction("viewmark_bookmarks", "follow_url"),
+        request_out, Input(ids.URL, "search"), State(ids.URL, "pathname"), State(ids.VIEW_STATE, "data"),
+        State(ids.OPENED_STATE, "data"), State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
+
+    app.clientside_callback(ClientsideFunction("viewmark_bookmarks", "focus"),
+                            Input(ids.BOOKMARK_FOCUS, "data"), prevent_initial_call=True)
+
+
+# Pane actions -----------------------------------------------------------------------------------------
+
+class Context:
+    def __init__(self, service: BookmarkService, dashboard_id, bookmark, version, state, active):
+        self.service, self.dashboard_id, self.bookmark = service, dashboard_id, bookmark
+        self.version, self.state, self.active = version, state, active
+        self.viewer = current_viewer()
+
+    @property
+    def is_original(self) -> bool:
+        return self.bookmark == ids.ORIGINAL_BOOKMARK
+
+
+def _apply(c: Context) -> dict:
+    if c.is_original:
+        board = c.service.dashboards.get(c.dashboard_id, c.viewer)
+        return {"active": None, "request": ui.request(c.service.dashboards.original(board))}
+    applied = c.service.apply(c.viewer, c.bookmark)
+    # The saved state goes to the page as saved: the page re-validates it and shows what it had to drop.
+    return {"active": ui.active_data(applied.bookmark), "request": ui.request(applied.bookmark.state)}
+
+
+def _update(c: Context) -> dict:
+    saved = c.service.update(c.viewer, c.bookmark, c.state, c.version)
+    return {"active": ui.active_data(saved), "toast": ui.toast(f"Updated “{saved.name}” with the current view.")}
+
+
+def _set_default(c: Context) -> dict:
+    if c.is_original:
+        c.service.set_default(c.viewer, c.dashboard_id, ORIGINAL)
+        return {"toast": ui.toast("The Original dashboard is now your default view.")}
+    saved = c.service.get(c.viewer, c.bookmark)
+    c.service.set_default(c.viewer, saved.dashboard, saved.id)
+    return {"toast": ui.toast(f"“{saved.name}” is now your default view.")}
+
+
+def _clear_default(c: Context) -> dict:
+    c.service.set_default(c.viewer, c.dashboard_id, None)
+    return {"toast": ui.toast("No default view: the dashboard will open where you left off.")}
+
+
+def _mover(offset: int):
+    def move(c: Context) -> dict:
+        ordered = c.service.move(c.viewer, c.bookmark, offset)
+        index = next(i for i, b in enumerate(ordered) if b.id == c.bookmark)
+        # Keep the keyboard focus on the moved bookmark (its other arrow once it reaches an end).
+        at_end = index == 0 if offset < 0 else index == len(ordered) - 1
+        direction = ("down" if offset < 0 else "up") if at_end else ("up" if offset < 0 else "down")
+        return {"focus": ui.dom_id(ids.bookmark_action(direction, c.bookmark))}
+    return move
+
+
+def _share(_c: Context) -> dict:
+    return {"toast": ui.toast("Sharing is available soon.", "warning")}
+
+
+ACTIONS = {"apply": _apply, "update": _update, "default": _set_default, "no-default": _clear_default,
+           "up": _mover(-1), "down": _mover(1), "share": _share}
+
+
+# Helpers ----------------------------------------------------------------------------------------------
+
+def _clicked():
+    """The id of the component whose click (or submit, upload) triggered the callback; ``None`` when the
+    callback fired because components appeared (pattern-matching inputs) rather than by a user action."""
+    triggered = callback_context.triggered
+    if len(triggered) != 1 or not triggered[0].get("value"):
+        return None
+    return callback_context.triggered_id
+
+
+def _listing(dashboard_id, active) -> tuple:
+    """The pane's list and versions, fresh from the server."""
+    service = bookmark_service()
+    viewer = current_viewer()
+    try:
+        bookmarks = service.list_bookmarks(viewer, dashboard_id)
+        default = service.default(viewer, dashboard_id)
+    except ServiceError as exc:
+        return ui.list_error(exc.message), {}
+    active_id = active.get("id") if isinstance(active, dict) else None
+    return ui.bookmark_list(bookmarks, default, active_id)
+
+
+def _search_for(service, board, viewer, current, search, opened):
+    """``?state=…`` for the current state, or no change when the address already shows it (no new
+    history entry: back and forward keep working)."""
+    shown = ui.search_state(search)
+    if shown is None:
+        shown_state = opened
+    else:
+        try:
+            shown_state = service.dashboards.parse(board, shown, viewer, strict=False)[0].to_dict()
+        except ServiceError:
+            shown_state = None
+    if shown_state is not None and canonical_json(shown_state) == current.to_json():
+        return no_update
+    return ui.state_search(current.to_json())
+
+
+def _upload_bytes(contents: str) -> bytes:
+    _, _, data = contents.partition(",")
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid("The file could not be read.", "file") from None
+
