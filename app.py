@@ -12,6 +12,7 @@ from flask_caching import Cache
 
 from accounts import web as accounts_web
 from core.errors import ServiceError
+from core.locks import file_lock
 from core.runtime import EXTENSION, Runtime
 from dashboards import callbacks, ids
 from dashboards.service import DashboardService
@@ -34,7 +35,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     database = Database(settings.resolved_database_url)
     if settings.database_url is None:
         # The embedded default migrates itself; production runs `python -m db upgrade` explicitly.
-        database.migrate()
+        with file_lock(settings.instance_path / ".migrate.lock"):
+            database.migrate()
     server.extensions[EXTENSION] = Runtime(settings=settings, engine=engine,
                                            dashboards=DashboardService(engine), db=database)
 

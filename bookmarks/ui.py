@@ -156,7 +156,7 @@ def _item(name: str, bookmark, is_default: bool, active: bool, menu: list, moves
         menu, label=[html.Span("⋮", **{"aria-hidden": "true"}),
                      html.Span(f"Actions for “{name}”", className="visually-hidden")],
         caret=False, color="link", size="sm", align_end=True, class_name="vm-bookmark-menu",
-        toggle_class_name="text-body text-decoration-none px-2"))
+        toggle_class_name="text-body text-decoration-none px-2 vm-bookmark-menu-toggle"))
     classes = f"list-group-item d-flex align-items-center gap-1 py-1 vm-bookmark {class_name}"
     return html.Li(parts, className=classes + (" vm-bookmark-active" if active else ""),
                    **{"data-bookmark": str(bookmark)})

@@ -72,7 +72,7 @@ def kpi_cards(frame: pd.DataFrame) -> html.Div:
         kind = row.get("format") or "decimal"
         lines = [html.Div(row["kpi"], className="vm-kpi-label small text-secondary"),
                  html.Div(theme.fmt(row["value"], kind), className="vm-kpi-value fs-4 fw-semibold"),
-                 _delta(row.get("value"), row.get("previous"), kind)]
+                 _delta(row.get("value"), row.get("previous"), kind, lower_is_better=row.get("better") == "lower")]
         if has_lifetime:
             lines.append(html.Div(f"Lifetime {theme.fmt(row.get('lifetime'), kind)}",
                                   className="vm-kpi-lifetime small text-secondary"))
@@ -81,7 +81,7 @@ def kpi_cards(frame: pd.DataFrame) -> html.Div:
     return html.Div(cards, className="row g-2")
 
 
-def _delta(value, previous, kind: str) -> html.Div:
+def _delta(value, previous, kind: str, lower_is_better: bool = False) -> html.Div:
     if _missing(value) or _missing(previous):
         return html.Div("No previous period", className="vm-kpi-delta small text-secondary")
     if kind == "pct":
@@ -92,7 +92,8 @@ def _delta(value, previous, kind: str) -> html.Div:
     else:
         change = (value - previous) / abs(previous) * 100
         text = f"{'▲' if change >= 0 else '▼'} {abs(change):.1f}% vs previous ({theme.fmt(previous, kind)})"
-    tone = "text-success" if change >= 0 else "text-danger"
+    good = change <= 0 if lower_is_better else change >= 0
+    tone = "text-success" if good else "text-danger"
     return html.Div(text, className=f"vm-kpi-delta small {tone}")
 
 

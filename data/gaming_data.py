@@ -125,8 +125,9 @@ _GAME_WORDS_B = ("Fortune", "Reels", "Riches", "Quest", "Spins", "Vault", "Empir
 _CATEGORIES = ("Slots", "Slots", "Slots", "Live casino", "Table games", "Jackpot slots")
 _PROVIDERS = ("Northlight Gaming", "RedFox Studios", "Arcadia Interactive", "Pinegrove Games",
               "Blue Harbour Live")
-_CAMPAIGN_KINDS = ("Welcome boost", "Reload bonus", "Free spins", "Cashback weekend", "Slot tournament",
-                   "VIP race")
+#: Campaign kinds and the range of their bonus cost per activation ($).
+_CAMPAIGN_KINDS = {"Welcome boost": (20, 60), "Reload bonus": (15, 50), "Free spins": (5, 25),
+                   "Cashback weekend": (25, 80), "Slot tournament": (10, 30), "VIP race": (40, 130)}
 
 #: Base number of players at scale 1 (registrations are proportional to the scale).
 PLAYERS_AT_SCALE_1 = 65_000
@@ -207,8 +208,9 @@ def _day_weights(growth: float) -> np.ndarray:
 
 class _Games:
     def __init__(self, frame: pd.DataFrame, release: np.ndarray, rtp: np.ndarray, shape: np.ndarray,
-                 popularity: np.ndarray):
-        self.frame, self.release, self.rtp, self.shape, self.popularity = frame, release, rtp, shape, popularity
+                 popularity: np.ndarray, appeal: np.ndarray):
+        self.frame, self.release, self.rtp, self.shape = frame, release, rtp, shape
+        self.popularity, self.appeal = popularity, appeal   # base share of play; pull of a new release
 
 
 def _games(rng: np.random.Generator) -> _Games:
@@ -230,6 +232,7 @@ def _games(rng: np.random.Generator) -> _Games:
     shape = np.select([cat_names == "Table games", cat_names == "Live casino", cat_names == "Jackpot slots"],
                       [12.0, 8.0, 0.9], 2.5)
     popularity = rng.lognormal(0, 0.7, n)
+    appeal = rng.uniform(0.35, 1.0, n)
     frame = pd.DataFrame({
         "game_id": np.arange(1, n + 1, dtype=np.int16),
         "name": names,
@@ -238,7 +241,7 @@ def _games(rng: np.random.Generator) -> _Games:
         "release_date": _dates(release),
         "rtp": np.round(rtp, 4),
     })
-    return _Games(frame, release, rtp, shape, popularity)
+    return _Games(frame, release, rtp, shape, popularity, appeal)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -359,7 +362,7 @@ def _campaigns(rng: np.random.Generator) -> pd.DataFrame:
         start = int(rng.integers(5, 40))
         while start < DAYS - 20:
             length = int(rng.integers(14, 43))
-            kind = _CAMPAIGN_KINDS[int(rng.integers(0, len(_CAMPAIGN_KINDS)))]
+            kind = list(_CAMPAIGN_KINDS)[int(rng.integers(0, len(_CAMPAIGN_KINDS)))]
             day = _EPOCH + start
             month = pd.Timestamp(day).strftime("%b %Y")
             cid += 1
@@ -370,7 +373,7 @@ def _campaigns(rng: np.random.Generator) -> pd.DataFrame:
                 "kind": kind,
                 "start_date": start,
                 "end_date": min(start + length - 1, DAYS - 1),
-                "bonus_cost": float(np.round(rng.uniform(8, 45), 0)),
+                "bonus_cost": float(np.round(rng.uniform(*_CAMPAIGN_KINDS[kind]), 0)),
                 "uptake": float(rng.uniform(0.05, 0.16)),
             })
             start += length + int(rng.integers(10, 45))
@@ -398,7 +401,9 @@ def _activity(rng: np.random.Generator, players: _Players, campaigns: pd.DataFra
     remaining = DAYS - fd
     risky = rng.random(nd) < 0.011 * AGE_RISK[players.age[depositors]]
     # Lifetime (days of decaying activity) and how often a player comes back while active.
-    tau = rng.lognormal(np.log(38), 1.1, nd) * np.where(risky, 3.0, 1.0)
+    # Later registrants stay for a shorter time: the brands' retention is slowly getting worse.
+    tau = (rng.lognormal(np.log(38), 1.1, nd) * np.where(risky, 3.0, 1.0)
+           * (1.2 - 0.4 * players.registered[depositors] / DAYS))
     freq = np.where(risky, rng.uniform(0.4, 0.75, nd), rng.beta(2, 6, nd))
     n_extra = rng.poisson(freq * tau)
     owner = np.repeat(np.arange(nd), n_extra)
@@ -489,9 +494,12 @@ def _activity(rng: np.random.Generator, players: _Players, campaigns: pd.DataFra
     rel_sorted = games.release[new_order]
     lo = np.searchsorted(rel_sorted, g_day - 45, side="left")
     hi = np.searchsorted(rel_sorted, g_day, side="right")
-    fresh = (hi > lo) & (rng.random(len(g_ev)) < 0.3)
-    pick = lo + np.floor(rng.random(len(g_ev)) * np.maximum(hi - lo, 1)).astype(np.int64)
-    game[fresh] = new_order[np.minimum(pick[fresh], len(new_order) - 1)]
+    pick = new_order[np.minimum(lo + np.floor(rng.random(len(g_ev)) * np.maximum(hi - lo, 1)).astype(np.int64),
+                                len(new_order) - 1)]
+    # A release draws the most play in its first days, fading over weeks, more for some games than others.
+    age = g_day - games.release[pick]
+    fresh = (hi > lo) & (rng.random(len(g_ev)) < 0.55 * games.appeal[pick] * np.exp(-age / 16))
+    game[fresh] = pick[fresh]
     g_key = g_ev * len(pop) + game
     _, first = np.unique(g_key, return_index=True)     # one row per player, day and game
     first.sort()

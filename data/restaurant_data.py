@@ -115,7 +115,7 @@ CALLS_PER_ORDER = 0.013      # at scale 1
 # Below this scale the call volume stops shrinking: a monthly score per store and category needs calls.
 MIN_CALL_SCALE = 0.5
 SCORE_NOISE = 1.1            # spread of one call's score around its expectation
-APP_UPDATE = date(2022, 3, 1)  # the new app halves app trouble
+APP_UPDATE = date(2022, 3, 1)  # a new app release: fewer app-related calls for help
 
 
 def generate(rng: np.random.Generator, scale: float) -> Iterator[tuple[str, pd.DataFrame]]:

@@ -7,11 +7,11 @@ file in use (readers hold it open read-only): it writes a new versioned file and
 
 from __future__ import annotations
 
-import fcntl
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from core.locks import file_lock
 
 POINTER = "CURRENT"
 
@@ -41,18 +41,6 @@ def duckdb_url(path: Path) -> str:
     return f"duckdb:///{path}"
 
 
-@contextmanager
-def generation_lock(data_dir: Path):
-    """Serialises first-run generation between processes (several gunicorn workers start at once)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def ensure_dataset(data_url: str | None, data_dir: Path, scale: float = 1.0) -> Dataset:
     """The dataset to serve: ``DATA_URL`` when set, else the embedded file, generated on first run."""
     if data_url:
@@ -61,7 +49,8 @@ def ensure_dataset(data_url: str | None, data_dir: Path, scale: float = 1.0) -> 
     if path is None:
         from data.generate import generate_dataset
 
-        with generation_lock(data_dir):
+        # Several gunicorn workers may start at once: one generates, the others wait and reuse it.
+        with file_lock(data_dir / ".lock"):
             path = current_file(data_dir)
             if path is None:
                 path = generate_dataset(data_dir, scale=scale)

@@ -109,14 +109,15 @@ DEMOGRAPHICS = Sheet("demographics", "Demographics", description="The selected m
 RESPONSIBLE_GAMING = Sheet("responsible-gaming", "Responsible gaming", description="Players whose weekly "
                            "pattern in the period deviates from the norm of the selected players: at least "
                            "two signals three or more standard deviations above the mean.", visuals=(
-    Visual("rg-flagged", "Flagged players", queries.rg_flagged, kind="table", width=12,
-           description="Most deviating first; score = the largest deviation in standard deviations.",
+    Visual("rg-flagged", "Most deviating flagged players", queries.rg_flagged, kind="table", width=12,
+           description="The 50 most deviating players, most deviating first; score = the largest "
+                       "deviation in standard deviations.",
            formats={"player_id": "text", "brand": "text", "country_code": "text", "age_group": "text",
                     "weeks_active": "int", "minutes_per_week": "int", "late_night_share": "pct",
                     "deposits_per_week": "decimal", "limit_increases": "int", "net_loss": "money",
                     "deviating_signals": "int", "score": "decimal", "reason": "text"}),
-    Visual("rg-summary", "Flagged players by signal", queries.rg_summary, figure=figures.rg_summary,
-           width=12),
+    Visual("rg-summary", "All flagged players by signal", queries.rg_summary, figure=figures.rg_summary,
+           width=12, description="A player counts once for every signal on which they deviate."),
 ))
 
 GAME_RELEASES = Sheet("game-releases", "Game releases", description="Games released in the selected "

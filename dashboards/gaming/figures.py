@@ -11,6 +11,8 @@ from dashboards.gaming._sql import METRICS, selected_metric
 
 MONEY = "$,.0f"
 COUNT = ",.0f"
+#: Enough distinct colours for the 11 acquisition sources (10 affiliates and organic).
+PALETTE = [*theme.SEQUENCE, "#a16207", "#0f766e", "#be185d"]
 
 
 def _value_format(metric_format: str) -> str:
@@ -72,7 +74,8 @@ def affiliate_conversion(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
                 "color": theme.PRIMARY, "opacity": 0.7, "line": {"width": 1, "color": "white"}},
         hovertemplate=("%{text}<br>New players: %{x:,.0f}<br>Depositing: %{customdata[0]:,.0f}"
                        "<br>Conversion: %{y:.1%}<br>Deposits: %{customdata[1]:$,.0f}<extra></extra>")))
-    fig.update_xaxes(title_text="New players registered in the period (players)")
+    fig.update_xaxes(title_text="New players registered in the period (players)",
+                     range=[0, max(df["players"].max(), 1) * 1.25])
     fig.update_yaxes(title_text="Conversion to depositing (%)", tickformat=".0%")
     return theme.style(fig, legend=False)
 
@@ -86,7 +89,7 @@ def affiliate_trend(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
         part = df[df["affiliate"] == affiliate]
         fig.add_trace(go.Scatter(
             x=part["period_start"], y=part[metric.id], name=affiliate, mode="lines+markers",
-            line={"color": theme.SEQUENCE[i % len(theme.SEQUENCE)]},
+            line={"color": PALETTE[i % len(PALETTE)]},
             hovertemplate=f"{affiliate}<br>%{{x|%d %b %Y}}: %{{y:{fmt}}}<extra></extra>"))
     fig.update_xaxes(title_text="Period")
     fig.update_yaxes(title_text=_axis_title(metric.id), rangemode="tozero")
@@ -116,7 +119,7 @@ def cohort_adpu(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     fig.update_xaxes(title_text=f"Periods since registration ({unit})", side="top")
     fig.update_yaxes(title_text="Registration cohort")
     fig = theme.style(fig, height=max(320, 80 + 32 * len(grid)), legend=False)
-    fig.update_layout(margin={"t": 56})
+    fig.update_layout(margin={"t": 56, "l": 96})
     return fig
 
 
@@ -154,9 +157,17 @@ def onboarding_sankey(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     labels = list(dict.fromkeys(list(df["source"]) + list(df["target"])))
     index = {label: i for i, label in enumerate(labels)}
     dropped = [label.startswith("Dropped") for label in labels]
+    # Steps left to right along the top, each drop-off below the step it failed to reach.
+    steps = [label for label, d in zip(labels, dropped, strict=True) if not d]
+    column = {label: i for i, label in enumerate(steps)}
+    last = max(len(steps) - 1, 1)
+    x = [column[label.removeprefix("Dropped before: ")] / last if label.removeprefix("Dropped before: ") in column
+         else 1.0 for label in labels]
+    x = [min(max(v, 0.001), 0.999) for v in x]
+    y = [0.85 if d else 0.35 for d in dropped]
     fig = go.Figure(go.Sankey(
-        arrangement="snap",
-        node={"label": labels, "pad": 14, "thickness": 16,
+        arrangement="fixed",
+        node={"label": labels, "pad": 14, "thickness": 16, "x": x, "y": y,
               "color": [theme.BAD if d else theme.PRIMARY for d in dropped],
               "hovertemplate": "%{label}: %{value:,.0f} attempts<extra></extra>"},
         link={"source": [index[s] for s in df["source"]], "target": [index[t] for t in df["target"]],
@@ -203,11 +214,22 @@ def campaign_deposits(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 
 
 def activated_map(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
-    fig = go.Figure(go.Choropleth(
-        locations=df["country_code"], locationmode="ISO-3", z=df["activated_players"], text=df["country"],
-        colorscale=theme.SCALE, marker_line_color="white", marker_line_width=0.5,
-        colorbar={"title": {"text": "Activated players"}, "tickformat": ",.0f"},
-        hovertemplate="%{text}<br>%{z:,.0f} activated players<extra></extra>"))
+    hover = "%{text}<br>%{customdata[0]:,.0f} activated players<br>Bonus cost %{customdata[1]:$,.0f}<extra></extra>"
+    custom = df[["activated_players", "bonus_cost"]]
+    fig = go.Figure([
+        go.Choropleth(
+            locations=df["country_code"], locationmode="ISO-3", z=df["activated_players"], text=df["country"],
+            zmin=0, colorscale=theme.SCALE, marker_line_color="white", marker_line_width=0.5,
+            customdata=custom, hovertemplate=hover,
+            colorbar={"title": {"text": "Activated<br>players"}, "tickformat": ",.0f", "len": 0.8}),
+        # Bubbles at the countries' centres keep small markets (Ireland, Denmark, Austria) visible.
+        go.Scattergeo(
+            locations=df["country_code"], locationmode="ISO-3", text=df["country"], customdata=custom,
+            mode="markers", hovertemplate=hover, showlegend=False,
+            marker={"size": df["activated_players"], "sizemode": "area", "sizemin": 4,
+                    "sizeref": max(df["activated_players"].max(), 1) / 600, "color": theme.ACCENT,
+                    "opacity": 0.75, "line": {"width": 1, "color": "white"}}),
+    ])
     fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#e2e8f0",
                     showcoastlines=False, showframe=False, landcolor="#f1f5f9", showland=True,
                     lataxis_range=[-55, 80])
@@ -228,7 +250,7 @@ def campaign_outcome(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
                        "<br>Activations: %{customdata[2]:,.0f}<extra></extra>")))
     fig.update_xaxes(title_text="Net outcome: revenue − bonus cost ($)", zeroline=True, zerolinecolor="#64748b")
     fig = theme.style(fig, height=_bar_height(len(df), per_bar=22), legend=False)
-    fig.update_layout(margin={"l": 260})
+    fig.update_layout(margin={"l": 260, "t": 32})
     return fig
 
 
@@ -305,30 +327,31 @@ def rg_summary(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     return theme.style(fig)
 
 
-def _release_label(df: pd.DataFrame) -> pd.Series:
-    return df["game"] + " (" + pd.to_datetime(df["release_date"]).dt.strftime("%d %b %Y") + ")"
+def _release_label(df: pd.DataFrame, sep: str = " ") -> pd.Series:
+    released = pd.to_datetime(df["release_date"]).dt.strftime("%d %b %Y")
+    return df["game"] + sep + "(" + released + ")"
 
 
 def release_players(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     days = int(ctx.param("days_after"))
     fig = go.Figure(go.Bar(
-        x=_release_label(df), y=df["unique_players"], marker_color=theme.PRIMARY,
+        x=_release_label(df, "<br>"), y=df["unique_players"], marker_color=theme.PRIMARY,
         customdata=df[["category"]],
         hovertemplate="%{x}<br>%{customdata[0]}<br>%{y:,.0f} unique players<extra></extra>"))
-    fig.update_xaxes(title_text="Game (release date)")
-    fig.update_yaxes(title_text=f"Unique players, first {days} days (players)")
+    fig.update_xaxes(title_text="Game (release date)", tickangle=0)
+    fig.update_yaxes(title_text=f"Players in first {days} days")
     return theme.style(fig, legend=False)
 
 
 def release_stakes(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     days = int(ctx.param("days_after"))
     fig = go.Figure(go.Bar(
-        x=_release_label(df), y=df["stakes"], marker_color=theme.ACCENT,
+        x=_release_label(df, "<br>"), y=df["stakes"], marker_color=theme.ACCENT,
         customdata=df[["stakes_per_player", "rounds"]],
         hovertemplate=("%{x}<br>Stakes: %{y:$,.0f}<br>Per player: %{customdata[0]:$,.2f}"
                        "<br>Rounds: %{customdata[1]:,.0f}<extra></extra>")))
-    fig.update_xaxes(title_text="Game (release date)")
-    fig.update_yaxes(title_text=f"Stakes, first {days} days ($)")
+    fig.update_xaxes(title_text="Game (release date)", tickangle=0)
+    fig.update_yaxes(title_text=f"Stakes in first {days} days ($)")
     return theme.style(fig, legend=False)
 
 

@@ -121,6 +121,14 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     ])
 
 
+def _trend_bucket(grain: str, day: str) -> str:
+    """Weeks of the trend are the 7-day blocks from the start of the period (not calendar weeks), so the
+    first and last points cover whole weeks and the previous period's blocks match the selected ones."""
+    if grain != "week":
+        return bucket(grain, day)
+    return f"CAST(:c0 AS DATE) + CAST(FLOOR(({day} - CAST(:c0 AS DATE)) / 7.0) AS INTEGER) * 7"
+
+
 def kpi_trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """The selected metric over the selected period, with the previous period shifted onto it."""
     metric = selected_metric(ctx)
@@ -132,7 +140,8 @@ def kpi_trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     WITH periods (period, d0, d1, shift) AS (VALUES
         ('Selected period', CAST(:c0 AS DATE), CAST(:c1 AS DATE), 0),
         ('Previous period', CAST(:p0 AS DATE), CAST(:p1 AS DATE), CAST(:shift AS INTEGER)))
-    SELECT pr.period, {bucket(grain, f"({day} + pr.shift)")} AS period_start, {metric.expression} AS {metric.id}
+    SELECT pr.period, {_trend_bucket(grain, f"({day} + pr.shift)")} AS period_start,
+           {metric.expression} AS {metric.id}
     FROM {source}
     JOIN periods pr ON {day} BETWEEN pr.d0 AND pr.d1
     {w.sql}

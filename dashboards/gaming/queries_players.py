@@ -184,6 +184,9 @@ DEVIATION_Z = 3.0
 MIN_SIGNALS = 2
 MIN_WEEKS = 2
 
+#: The flagged-players table lists the most deviating players only (the summary counts all of them).
+FLAGGED_LIMIT = 50
+
 _RG_PARAMS = {"z": DEVIATION_Z, "min_signals": MIN_SIGNALS, "min_weeks": MIN_WEEKS}
 
 RG_SIGNALS = (
@@ -230,8 +233,8 @@ def _rg_cte(ctx: QueryContext) -> tuple[str, Where]:
 
 
 def rg_flagged(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
-    """Players with at least ``MIN_SIGNALS`` signals ``DEVIATION_Z`` standard deviations above the norm,
-    most deviating first; ``reason`` names the deviating signals, strongest first."""
+    """The ``FLAGGED_LIMIT`` most deviating players with at least ``MIN_SIGNALS`` signals ``DEVIATION_Z``
+    standard deviations above the norm; ``reason`` names the deviating signals, strongest first."""
     cte, w = _rg_cte(ctx)
     sql = f"""
     WITH {cte}
@@ -243,6 +246,7 @@ def rg_flagged(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     JOIN g_brands b ON b.brand_id = p.brand_id
     WHERE f.deviating_signals >= :min_signals AND f.weeks_active >= :min_weeks
     ORDER BY f.score DESC, f.player_id
+    LIMIT {FLAGGED_LIMIT}
     """
     frame = engine.query(sql, {**w.params, **_RG_PARAMS})
     zs = frame[[z for z, _ in RG_SIGNALS]].astype(float).to_numpy()

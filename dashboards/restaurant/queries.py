@@ -155,7 +155,7 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         FROM r_support_calls c JOIN r_stores st ON st.store_id = c.store_id
         {calls.sql}""", calls.params).iloc[0]
     if pd.isna(s["revenue"]) and not c["calls"]:
-        return pd.DataFrame(columns=["kpi", "value", "previous", "format"])
+        return pd.DataFrame(columns=["kpi", "value", "previous", "format", "better"])
 
     def ratio(a, b):
         return a / b if pd.notna(a) and pd.notna(b) and b else float("nan")
@@ -166,6 +166,8 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         "previous": [s["prev_revenue"], s["prev_orders"], ratio(s["prev_revenue"], s["prev_orders"]),
                      c["prev_score"]],
         "format": ["money", "int", "money", "decimal"],
+        # A support score that falls is good news: the cards colour the change accordingly.
+        "better": ["higher", "higher", "higher", "lower"],
     }).astype({"value": float, "previous": float})
 
 
@@ -282,14 +284,13 @@ def _revenue_ranking(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 
 
 def _label_stores(frame: pd.DataFrame, stores: pd.DataFrame) -> pd.DataFrame:
-    """Adds address and role to rows keyed by ``store_id``, in the order of ``stores``."""
+    """Puts each row's store address and role before its figures; stores in the order of ``stores``."""
     info = stores[["store_id", "address", "role"]].assign(_order=range(len(stores)))
-    out = frame.merge(info, on="store_id", how="inner")
-    sort = ["_order"] + [c for c in ("period", "week_start", "_sort") if c in out.columns]
-    out = out.sort_values(sort, kind="stable").drop(columns=["_order"]).reset_index(drop=True)
-    first = ["address", "role"]
-    return out[[c for c in out.columns if c in ("period", "week_start")] + first
-               + [c for c in out.columns if c not in first and c not in ("period", "week_start", "store_id")]]
+    out = frame.merge(info, on="store_id")
+    time = [c for c in ("period", "week_start") if c in out.columns]
+    out = out.sort_values(["_order", *time, *(["_sort"] if "_sort" in out.columns else [])], kind="stable")
+    figures = [c for c in frame.columns if c not in (*time, "store_id")]
+    return out[[*time, "address", "role", *figures]].reset_index(drop=True)
 
 
 def compare_summary(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:

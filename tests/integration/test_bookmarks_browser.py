@@ -135,17 +135,22 @@ def bookmark_id(dash_duo, name: str):
     return int(value) if value.isdigit() else value
 
 
+def by_id(dash_duo, component_id):
+    """The element of a dict id, or None (selenium's By.ID cannot take the quotes of a JSON id)."""
+    return dash_duo.driver.execute_script("return document.getElementById(arguments[0])", dom_id(component_id))
+
+
 def action_element(dash_duo, name: str, action: str):
-    return dash_duo.driver.find_element(By.ID, dom_id(ids.bookmark_action(action, bookmark_id(dash_duo, name))))
+    return by_id(dash_duo, ids.bookmark_action(action, bookmark_id(dash_duo, name)))
 
 
 def menu(dash_duo, name: str, action: str):
     """Opens the ⋮ menu of bookmark ``name`` and chooses ``action``."""
     open_pane(dash_duo)
-    target = dom_id(ids.bookmark_action(action, bookmark_id(dash_duo, name)))
-    item(dash_duo, name).find_element(By.CSS_SELECTOR, ".vm-bookmark-menu .dropdown-toggle").click()
-    until(lambda: any(e.is_displayed() for e in dash_duo.driver.find_elements(By.ID, target)), timeout=5)
-    dash_duo.driver.find_element(By.ID, target).click()
+    target = ids.bookmark_action(action, bookmark_id(dash_duo, name))
+    item(dash_duo, name).find_element(By.CSS_SELECTOR, ".vm-bookmark-menu-toggle").click()
+    until(lambda: by_id(dash_duo, target) is not None and by_id(dash_duo, target).is_displayed(), timeout=5)
+    by_id(dash_duo, target).click()
 
 
 def apply_bookmark(dash_duo, name: str):
@@ -199,7 +204,7 @@ def test_bmui001_add_modify_update_rename_default_delete(sign_in_to, new_user):
     # The Original cannot be renamed, updated, moved or deleted; Share waits for the sharing feature.
     original = ids.ORIGINAL_BOOKMARK
     for action in ("rename", "update", "delete", "up", "down"):
-        assert not dash_duo.driver.find_elements(By.ID, dom_id(ids.bookmark_action(action, original)))
+        assert by_id(dash_duo, ids.bookmark_action(action, original)) is None
     share = action_element(dash_duo, "Ticket by store", "share")
     assert "disabled" in share.get_attribute("class")
 
@@ -257,8 +262,9 @@ def test_bmui003_original_as_default_beats_the_last_state(sign_in_to, new_user):
     dash_duo = sign_in_to(user)
     open_pane(dash_duo)
     original = ids.ORIGINAL_BOOKMARK
-    item(dash_duo, "Original dashboard").find_element(By.CSS_SELECTOR, ".dropdown-toggle").click()
-    dash_duo.wait_for_element_by_id(dom_id(ids.bookmark_action("default", original))).click()
+    item(dash_duo, "Original dashboard").find_element(By.CSS_SELECTOR, ".vm-bookmark-menu-toggle").click()
+    until(lambda: by_id(dash_duo, ids.bookmark_action("default", original)).is_displayed(), timeout=5)
+    by_id(dash_duo, ids.bookmark_action("default", original)).click()
     dash_duo.wait_for_contains_text(TOASTS, "The Original dashboard is now your default view", timeout=10)
     until(lambda: item(dash_duo, "Original dashboard").find_elements(By.CSS_SELECTOR,
                                                                                     ".vm-default-mark"), 10)

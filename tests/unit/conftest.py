@@ -24,6 +24,8 @@ class SmallData:
 
     def frame(self, table: str) -> pd.DataFrame:
         """A whole table, read with plain DuckDB — independent of the query layer under test."""
+        # DuckDB refuses a second connection to one file with another configuration (read-only).
+        self.engine.dispose()
         with duckdb.connect(str(self.path), read_only=True) as con:
             return con.table(table).df()
 

@@ -147,3 +147,5 @@ def test_gdec009_special_figures(original):
     assert figures["cohort-adpu"].data[0].type == "heatmap"
     assert "($)" in figures["kpi-trend"].layout.yaxis.title.text
     assert "14 days" in figures["release-players"].layout.yaxis.title.text
+    assert [t.type for t in figures["campaign-map"].data] == ["choropleth", "scattergeo"]
+    assert figures["campaign-map"].data[1].locationmode == "ISO-3"

@@ -168,7 +168,8 @@ def test_rqry001_kpis(small_data, ref, view):
 
     expected = pd.DataFrame({"kpi": ["Revenue", "Orders", "Average ticket", "Support score"],
                              "value": figures(now, calls_now), "previous": figures(before, calls_before),
-                             "format": ["money", "int", "money", "decimal"]})
+                             "format": ["money", "int", "money", "decimal"],
+                             "better": ["higher", "higher", "higher", "lower"]})
     assert_same(actual, expected)
 
 
