@@ -174,7 +174,8 @@ def register(app: Dash) -> None:
         board = service.dashboards.get(dashboard_id, viewer)
         modified = bool(active) and canonical_json(active.get("state")) != canonical_json(state)
         banner = ui.title(board.title, active.get("name") if active else None)
-        if callback_context.triggered_id != ids.VIEW_STATE or not state:
+        # When the page applied a bookmark, the new state and the new active bookmark arrive together.
+        if f"{ids.VIEW_STATE}.data" not in callback_context.triggered_prop_ids or not state:
             return banner, not modified, no_update
         current = service.dashboards.parse(board, state, viewer, strict=False)[0]
         with contextlib.suppress(ServiceError):  # never in the user's way: the last state is a convenience

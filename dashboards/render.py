@@ -6,14 +6,22 @@ import math
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import dash_table, dcc, html
+from dash.dash_table import FormatTemplate
+from dash.dash_table.Format import Format, Group, Scheme, Symbol
 
 from dashboards import ids, theme
 from dashboards.context import QueryContext
 from dashboards.model import Sheet, Visual
 from dashboards.service import VisualData
 
-TABLE_ROW_LIMIT = 200
+TABLE_PAGE_SIZE = 15
+NUMBER_FORMATS = {
+    "money": Format(precision=2, scheme=Scheme.fixed, group=Group.yes, symbol=Symbol.yes),
+    "int": Format(precision=0, scheme=Scheme.fixed, group=Group.yes),
+    "pct": FormatTemplate.percentage(1),
+    "decimal": Format(precision=2, scheme=Scheme.fixed, group=Group.yes),
+}
 
 
 def graph_config(topojson_url: str) -> dict:
@@ -101,32 +109,35 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def data_table(frame: pd.DataFrame, formats: dict[str, str]) -> html.Div:
-    shown = frame.head(TABLE_ROW_LIMIT)
-    head = html.Thead(html.Tr([html.Th(_heading(c), scope="col") for c in shown.columns]))
-    body = html.Tbody([
-        html.Tr([html.Td(_cell(row[c], formats.get(c))) for c in shown.columns])
-        for row in shown.to_dict(orient="records")
-    ])
-    note = []
-    if len(frame) > TABLE_ROW_LIMIT:
-        note = [html.Div(f"Showing {TABLE_ROW_LIMIT} of {len(frame):,} rows; the CSV has them all.",
-                         className="small text-secondary mt-1")]
-    return html.Div([html.Div(html.Table([head, body], className="table table-sm table-hover mb-0"),
-                              className="table-responsive vm-table")] + note)
+def data_table(frame: pd.DataFrame, formats: dict[str, str]) -> dash_table.DataTable:
+    """One DataTable component (not a component per cell, which stalls the browser on large tables):
+    raw values, so sorting is numeric, displayed with the declared formats."""
+    columns = [_column(c, frame[c], formats.get(c)) for c in frame.columns]
+    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    for row in records:
+        for key, value in row.items():
+            if hasattr(value, "strftime"):
+                row[key] = value.strftime("%Y-%m-%d")
+    return dash_table.DataTable(
+        columns=columns, data=records, page_size=TABLE_PAGE_SIZE, page_action="native",
+        sort_action="native", style_as_list_view=True, cell_selectable=False,
+        style_table={"overflowX": "auto"},
+        style_header={"fontWeight": "600", "backgroundColor": "#fff", "borderBottom": "2px solid #dee2e6"},
+        style_cell={"fontFamily": theme.FONT, "fontSize": "13px", "padding": "4px 8px", "textAlign": "left",
+                    "whiteSpace": "nowrap"},
+        style_header_conditional=[{"if": {"header_index": 0}, "whiteSpace": "normal"}],
+        css=[{"selector": ".previous-next-container", "rule": "font-size: 13px;"}],
+    )
+
+
+def _column(name: str, series: pd.Series, kind: str | None) -> dict:
+    column = {"name": _heading(name), "id": name}
+    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    if kind in NUMBER_FORMATS or (numeric and kind is None):
+        column["type"] = "numeric"
+        column["format"] = NUMBER_FORMATS[kind or ("int" if pd.api.types.is_integer_dtype(series) else "decimal")]
+    return column
 
 
 def _heading(column: str) -> str:
     return column.replace("_", " ").capitalize()
-
-
-def _cell(value, kind: str | None) -> str:
-    if _missing(value):
-        return "—"
-    if kind == "date" or hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
-    if kind in ("money", "int", "pct", "decimal"):
-        return theme.fmt(value, kind)
-    if isinstance(value, float):
-        return theme.fmt(value, "decimal")
-    return str(value)

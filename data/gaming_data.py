@@ -14,7 +14,7 @@ How the data behaves (what the dashboards are expected to show):
 * Games have an RTP between 94 % and 97 %; a new game draws extra play in its first weeks.
 * A campaign activates some of the brand's active players; they return more often and deposit more
   during the 30 days after activation.
-* About 1.5 % of depositors show strongly deviating patterns (long and late-night sessions, many
+* About 1.3 % of depositors (more of the young) show strongly deviating patterns (long and late-night sessions, many
   deposits, limit increases) that grow over time: the responsible-gaming signals flag them.
 """
 
@@ -260,17 +260,16 @@ class _Players:
 
 
 def _players(rng: np.random.Generator, scale: float) -> _Players:
-    n_total = max(int(round(PLAYERS_AT_SCALE_1 * scale)), 200)
+    n = max(int(round(PLAYERS_AT_SCALE_1 * scale)), 200)
     shares = np.array([b[2] for b in BRANDS])
-    brand = rng.choice(len(BRANDS), n_total, p=shares)
-    registered = np.empty(n_total, dtype=np.int64)
+    brand = rng.choice(len(BRANDS), n, p=shares)
+    registered = np.empty(n, dtype=np.int64)
     for b, (_code, _name, _share, growth) in enumerate(BRANDS):
         w = _day_weights(growth)
         idx = np.flatnonzero(brand == b)
         registered[idx] = rng.choice(DAYS, len(idx), p=w / w.sum())
     order = np.argsort(registered, kind="stable")   # player ids in registration order
     brand, registered = brand[order], registered[order]
-    n = n_total
 
     country = _choice_rows(rng, BRAND_COUNTRY_WEIGHTS, brand)
     age = rng.choice(len(AGE_GROUPS), n, p=AGE_WEIGHTS)
@@ -307,11 +306,10 @@ def _players(rng: np.random.Generator, scale: float) -> _Players:
         "country_code": np.array([c[0] for c in COUNTRIES], dtype=object)[country],
         "age_group": np.array(AGE_GROUPS, dtype=object)[age],
         "gender": np.array(GENDERS, dtype=object)[gender],
-        "affiliate_id": pd.array(np.where(via_affiliate, affiliate + 1, 0), dtype="Int16"),
+        "affiliate_id": pd.Series(affiliate + 1, dtype="Int16").where(via_affiliate),  # organic: none
         "channel": channel.astype(object),
         "first_deposit_on": pd.Series(_dates(np.maximum(first_deposit, 0))).where(first_deposit >= 0, None),
     })
-    p.frame.loc[~via_affiliate, "affiliate_id"] = pd.NA   # organic: no affiliate
 
     # Abandoned attempts (never verified their email): 18–30 % of starts depending on brand and country.
     verify_rate = np.array([0.80, 0.76, 0.78, 0.72])[brand] - 0.04 * (kyc_identity_rate < 0.8)

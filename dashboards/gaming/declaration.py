@@ -73,11 +73,11 @@ ONBOARDING = Sheet("onboarding", "Onboarding journey", description="Registration
                    "selected period and how far they got (brand and country filters apply).", visuals=(
     Visual("onboarding-funnel", "Onboarding funnel", queries.onboarding_funnel,
            figure=figures.onboarding_funnel, width=6),
-    Visual("onboarding-sankey", "Onboarding flow and drop-offs", queries.onboarding_flow,
-           figure=figures.onboarding_sankey, width=6),
     Visual("onboarding-countries", "Step conversion by country", queries.onboarding_by_country,
-           figure=figures.onboarding_countries, width=12,
+           figure=figures.onboarding_countries, width=6,
            description="Share of the attempts at each step that reached the next one."),
+    Visual("onboarding-sankey", "Onboarding flow and drop-offs", queries.onboarding_flow,
+           figure=figures.onboarding_sankey, width=12),
 ))
 
 CAMPAIGNS = Sheet("campaigns", "Campaigns", description=f"A campaign's activated players count toward it "

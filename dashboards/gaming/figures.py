@@ -117,7 +117,7 @@ def cohort_adpu(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
         hovertemplate=("Cohort %{y} (%{customdata:,.0f} depositing users)<br>%{x}: "
                        "%{z:$,.2f} per user<extra></extra>"), hoverongaps=False))
     fig.update_xaxes(title_text=f"Periods since registration ({unit})", side="top")
-    fig.update_yaxes(title_text="Registration cohort")
+    fig.update_yaxes(title_text="Registration cohort", type="category")   # "2024-06" is a label, not a date
     fig = theme.style(fig, height=max(320, 80 + 32 * len(grid)), legend=False)
     fig.update_layout(margin={"t": 56, "l": 96})
     return fig
@@ -153,10 +153,17 @@ def onboarding_funnel(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     return fig
 
 
+#: Short names of the drop-off nodes, by the step that was not reached.
+_DROP_NAMES = {"Email verified": "Not verified", "KYC identity check": "Identity check failed",
+               "KYC address check": "Address check failed", "First deposit": "No deposit"}
+
+
 def onboarding_sankey(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     labels = list(dict.fromkeys(list(df["source"]) + list(df["target"])))
     index = {label: i for i, label in enumerate(labels)}
     dropped = [label.startswith("Dropped") for label in labels]
+    names = [_DROP_NAMES.get(label.removeprefix("Dropped before: "), "Dropped out") if d else label
+             for label, d in zip(labels, dropped, strict=True)]
     # Steps left to right along the top, each drop-off below the step it failed to reach.
     steps = [label for label, d in zip(labels, dropped, strict=True) if not d]
     column = {label: i for i, label in enumerate(steps)}
@@ -167,7 +174,7 @@ def onboarding_sankey(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     y = [0.85 if d else 0.35 for d in dropped]
     fig = go.Figure(go.Sankey(
         arrangement="fixed",
-        node={"label": labels, "pad": 14, "thickness": 16, "x": x, "y": y,
+        node={"label": names, "pad": 14, "thickness": 16, "x": x, "y": y,
               "color": [theme.BAD if d else theme.PRIMARY for d in dropped],
               "hovertemplate": "%{label}: %{value:,.0f} attempts<extra></extra>"},
         link={"source": [index[s] for s in df["source"]], "target": [index[t] for t in df["target"]],
@@ -184,13 +191,14 @@ def onboarding_countries(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     grid = grid[steps].sort_index(ascending=False)
     text = grid.map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
     fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=[f"→ {s}" for s in steps], y=list(grid.index), text=text.to_numpy(),
+        z=grid.to_numpy(), x=[s.replace(" check", "").replace(" ", "<br>", 1) for s in steps],
+        y=list(grid.index), text=text.to_numpy(),
         texttemplate="%{text}", colorscale="RdYlGn", zmin=0.5, zmax=1,
         colorbar={"title": {"text": "Step conversion (%)"}, "tickformat": ".0%"},
         hovertemplate="%{y}<br>Reached %{x}: %{z:.1%} of the previous step<extra></extra>", hoverongaps=False))
-    fig.update_xaxes(title_text="Step reached (share of attempts that reached the previous step)", side="top")
-    fig = theme.style(fig, height=max(320, 80 + 28 * len(grid)), legend=False)
-    fig.update_layout(margin={"l": 110, "t": 56})
+    fig.update_xaxes(title_text="Step reached (% of the previous step)", tickangle=0)
+    fig = theme.style(fig, height=max(320, 100 + 28 * len(grid)), legend=False)
+    fig.update_layout(margin={"l": 110, "t": 24, "b": 64})
     return fig
 
 
