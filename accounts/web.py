@@ -244,7 +244,7 @@ def _security_headers(app: Dash):
         headers["Referrer-Policy"] = "same-origin"
         if not is_public(request.path):
             headers.setdefault("Cache-Control", "no-store")
-            headers.add("Vary", "Cookie")
+            response.vary.add("Cookie")
         if (response.mimetype == "text/html" and current_user.is_authenticated
                 and getattr(current_user, "via", None) != "token"):
             # dash-renderer copies this cookie into the X-CSRFToken header of its requests.

@@ -144,6 +144,17 @@ def test_ahttp009_sign_out_needs_post_with_csrf(client_of):
     assert client.get("/").status_code == 302
 
 
+def test_ahttp032_signing_in_starts_a_new_session(demo_app, sign_in):
+    client = demo_app.server.test_client()
+    before = csrf_from(client.get("/login").get_data(as_text=True))
+    planted = client.get_cookie("viewmark_session").value
+    sign_in(client, "analyst")
+    assert client.get_cookie("viewmark_session").value != planted
+    # A token obtained (or planted) before signing in is worthless afterwards.
+    assert client.post("/logout", data={"csrf_token": before}).status_code == 400
+    assert client.get("/api/v1/me").status_code == 200
+
+
 def test_ahttp010_session_and_csrf_cookies_have_safe_flags(make_app, sign_in):
     client = make_app(cookie_secure=True).server.test_client()
     sign_in(client, "analyst")

@@ -53,6 +53,8 @@ def sign_in_to(dash_duo, app, login):
             dash_duo.driver.set_window_size(1400, 1000)
             dash_duo.start_server(app, navigate=False)
             started.append(True)
+        # Leave the app first: a callback answered after the cookies are gone would set the session again.
+        dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/assets/viewmark/viewmark.css")
         dash_duo.driver.delete_all_cookies()
         login(dash_duo, username, password=password, path=path)
         wait_for_sheet(dash_duo)
@@ -76,10 +78,9 @@ def wait_for_sheet(dash_duo, sheet_id: str | None = None, timeout: int = 30):
 
 def choose_metric(dash_duo, label: str, control: str = "metric"):
     """Chooses an option of a parameter shown as buttons (the restaurant's metric by default)."""
-    if dash_duo.driver.find_elements(By.CSS_SELECTOR, ".offcanvas.show"):
-        close_pane(dash_duo)
-    dash_duo.driver.find_element(
-        By.XPATH, f"//div[@data-control='{control}']//label[normalize-space()='{label}']").click()
+    close_pane(dash_duo)
+    click(dash_duo, dash_duo.driver.find_element(
+        By.XPATH, f"//div[@data-control='{control}']//label[normalize-space()='{label}']"))
     until(lambda: metric(dash_duo, control) == label, timeout=10)
 
 
@@ -89,7 +90,9 @@ def metric(dash_duo, control: str = "metric") -> str:
 
 
 def choose_sheet(dash_duo, title: str, sheet_id: str):
-    dash_duo.driver.find_element(By.XPATH, f"//*[@id='{ids.SHEET_TABS}']//*[normalize-space()='{title}']").click()
+    close_pane(dash_duo)
+    click(dash_duo, dash_duo.driver.find_element(
+        By.XPATH, f"//*[@id='{ids.SHEET_TABS}']//*[normalize-space()='{title}']"))
     wait_for_sheet(dash_duo, sheet_id)
 
 
@@ -108,7 +111,16 @@ def open_pane(dash_duo):
     time.sleep(0.3)  # the slide-in transition
 
 
+def click(dash_duo, element):
+    # Bootstrap scrolls smoothly: jump instead, so the click lands where the element is.
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+    element.click()
+
+
 def close_pane(dash_duo):
+    """Closes the bookmarks pane if it is open (its backdrop covers the page)."""
+    if not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".offcanvas.show"):
+        return
     dash_duo.find_element(".offcanvas.show .btn-close").click()
     until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".offcanvas.show"), timeout=5)
 
@@ -122,7 +134,9 @@ def add_bookmark(dash_duo, name: str):
 
 
 def listed(dash_duo) -> list[str]:
-    return [e.text for e in dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.BOOKMARK_LIST} .vm-bookmark-name")]
+    return dash_duo.driver.execute_script(  # in one go: the list may be re-rendered meanwhile
+        "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent)",
+        f"#{ids.BOOKMARK_LIST} .vm-bookmark-name")
 
 
 def item(dash_duo, name: str):
