@@ -92,6 +92,8 @@ def main() -> None:
     settings = Settings.from_env()
     dash_app = create_app(settings)
     print(f"Viewmark is running on http://{settings.host}:{settings.port}/")
+    if settings.demo_users and settings.database_url is None:
+        print("Sign in as analyst, manager or partner; the demo password is viewmark-demo.")
     dash_app.run(host=settings.host, port=settings.port, debug=settings.debug)
 
 
