@@ -11,7 +11,8 @@ import json
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from accounts.viewer import current_viewer
-from bookmarks.service import MAX_IMPORT_BYTES, ORIGINAL, bookmark_service
+from bookmarks.service import ORIGINAL, bookmark_service
+from bookmarks.transfer import MAX_IMPORT_BYTES
 from core.errors import BadRequest, Invalid
 
 bp = Blueprint("bookmarks", __name__)

@@ -69,9 +69,8 @@ def register(app: Dash) -> None:
                           state, active)
         try:
             outcome = ACTIONS[action](context)
-        except ServiceError as exc:
-            refresh = _listing(dashboard_id, active) if isinstance(exc, Conflict) else (no_update, no_update)
-            return *refresh, no_update, no_update, ui.toast(exc.message, "danger"), no_update
+        except ServiceError as exc:  # changed or deleted elsewhere, or refused: show the list as it is now
+            return *_listing(dashboard_id, active), no_update, no_update, ui.toast(exc.message, "danger"), no_update
         active = outcome.get("active", active)
         return (*_listing(dashboard_id, active), outcome.get("active", no_update),
                 outcome.get("request", no_update), outcome.get("toast", no_update), outcome.get("focus", no_update))
@@ -207,10 +206,12 @@ class Context:
 def _apply(c: Context) -> dict:
     if c.is_original:
         board = c.service.dashboards.get(c.dashboard_id, c.viewer)
-        return {"active": None, "request": ui.request(c.service.dashboards.original(board))}
+        return {"active": None, "request": ui.request(c.service.dashboards.original(board)),
+                "toast": ui.toast("Showing the Original dashboard.")}
     applied = c.service.apply(c.viewer, c.bookmark)
     # The saved state goes to the page as saved: the page re-validates it and shows what it had to drop.
-    return {"active": ui.active_data(applied.bookmark), "request": ui.request(applied.bookmark.state)}
+    return {"active": ui.active_data(applied.bookmark), "request": ui.request(applied.bookmark.state),
+            "toast": ui.toast(f"Showing “{applied.bookmark.name}”.")}
 
 
 def _update(c: Context) -> dict:
@@ -239,7 +240,8 @@ def _mover(offset: int):
         # Keep the keyboard focus on the moved bookmark (its other arrow once it reaches an end).
         at_end = index == 0 if offset < 0 else index == len(ordered) - 1
         direction = ("down" if offset < 0 else "up") if at_end else ("up" if offset < 0 else "down")
-        return {"focus": ui.dom_id(ids.bookmark_action(direction, c.bookmark))}
+        return {"focus": ui.dom_id(ids.bookmark_action(direction, c.bookmark)),
+                "toast": ui.toast(f"“{ordered[index].name}” is now number {index + 1} of {len(ordered)}.")}
     return move
 
 

@@ -13,7 +13,6 @@ Methods return frozen values, never ORM objects, so nothing touches the database
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -24,9 +23,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from accounts.viewer import Viewer
-from bookmarks.models import NAME_MAX, Bookmark, DashboardPreference
+from bookmarks.models import Bookmark, DashboardPreference
+from bookmarks.names import clean_name, name_key, name_taken
 from bookmarks.state import Notice, ViewState, canonical_json
-from core.errors import BadRequest, Conflict, Invalid, NotFound, ServiceError, Unauthorized
+from bookmarks.transfer import EXPORT_FORMAT, EXPORT_VERSION, ImportReport, free_name, read_entries
+from core.errors import Conflict, Invalid, NotFound, ServiceError, Unauthorized
 from dashboards.model import Dashboard
 from dashboards.service import DashboardService
 from db.base import utcnow
@@ -35,9 +36,6 @@ from db.database import Database
 # The default-view target that means the author's Original (``None`` means no default at all).
 ORIGINAL = "original"
 MAX_PER_DASHBOARD = 500
-EXPORT_FORMAT = "viewmark-bookmarks"
-EXPORT_VERSION = 1
-MAX_IMPORT_BYTES = 2_000_000
 # Ids beyond a 32-bit integer cannot exist and would make PostgreSQL raise rather than find nothing.
 MAX_ID = 2**31 - 1
 
@@ -98,53 +96,6 @@ class Opening:
     default: DefaultView
 
 
-@dataclass(frozen=True)
-class ImportReport:
-    created: tuple[SavedBookmark, ...]
-    # (name in the file, name given) for every name that clashed with an existing one.
-    renamed: tuple[tuple[str, str], ...]
-    # Names left out because a bookmark of that name and the very same state already exists.
-    skipped: tuple[str, ...]
-
-    def as_dict(self) -> dict:
-        return {"created": [b.as_dict() for b in self.created],
-                "renamed": [{"from": a, "to": b} for a, b in self.renamed],
-                "skipped": list(self.skipped)}
-
-    def summary(self) -> str:
-        parts = [f"{len(self.created)} bookmark{'s' if len(self.created) != 1 else ''} imported"]
-        if self.renamed:
-            parts.append("renamed: " + ", ".join(f"“{a}” → “{b}”" for a, b in self.renamed))
-        if self.skipped:
-            parts.append(f"{len(self.skipped)} already present")
-        return "; ".join(parts) + "."
-
-
-# Names ------------------------------------------------------------------------------------------------
-
-def clean_name(name: Any, field: str = "name") -> str:
-    """The name as stored: trimmed, 1–100 characters, no control characters."""
-    if not isinstance(name, str):
-        raise Invalid("The bookmark name must be text.", field)
-    name = unicodedata.normalize("NFC", name).strip()
-    if not name:
-        raise Invalid("Enter a name for the bookmark.", field)
-    if len(name) > NAME_MAX:
-        raise Invalid(f"The name is {len(name)} characters long; at most {NAME_MAX} are allowed.", field)
-    if any(unicodedata.category(c) == "Cc" for c in name):
-        raise Invalid("The name must not contain line breaks or control characters.", field)
-    return name
-
-
-def name_key(name: str) -> str:
-    """What makes two names the same: case and runs of spaces do not count."""
-    return unicodedata.normalize("NFC", " ".join(name.casefold().split()))
-
-
-def name_taken(name: str) -> str:
-    return f"You already have a bookmark named “{name}” on this dashboard (names ignore case)."
-
-
 # The service ------------------------------------------------------------------------------------------
 
 class BookmarkService:
@@ -201,8 +152,8 @@ class BookmarkService:
             return opened(*self._read_state(board, url_state, viewer, "The link’s view"), "url")
         if default.original:
             return opened(original, [], "default")
-        if default.bookmark_id is not None:
-            bookmark = next(b for b in bookmarks if b.id == default.bookmark_id)
+        bookmark = next((b for b in bookmarks if b.id == default.bookmark_id), None)
+        if bookmark is not None:
             state, notices = self._read_state(board, bookmark.state, viewer, f"The bookmark “{bookmark.name}”")
             return opened(state, notices, "default", bookmark)
         if last is not None:
@@ -370,7 +321,7 @@ class BookmarkService:
         """
         user_id = _user_id(viewer)
         board = self.dashboards.get(dashboard_id, viewer)
-        entries = self._read_document(board, document)
+        entries = read_entries(board, document)
         parsed = [self._import_entry(board, viewer, i, entry) for i, entry in enumerate(entries)]
         created: list[Bookmark] = []
         renamed: list[tuple[str, str]] = []
@@ -383,7 +334,7 @@ class BookmarkService:
             position = 0 if top is None else top + 1
             now = utcnow()
             for name, text in parsed:
-                final = _free_name(name, existing, text)
+                final = free_name(name, existing, text)
                 if final is None:
                     skipped.append(name)
                     continue
@@ -401,29 +352,6 @@ class BookmarkService:
             _flush(s, "A bookmark with one of these names was added meanwhile; import the file again.")
             return ImportReport(tuple(_saved(b, DefaultView()) for b in created), tuple(renamed),
                                 tuple(skipped))
-
-    @staticmethod
-    def _read_document(board: Dashboard, document: Any) -> list:
-        if isinstance(document, (bytes, str)):
-            if len(document) > MAX_IMPORT_BYTES:
-                raise BadRequest(f"The file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB.", "file")
-            try:
-                document = json.loads(document)
-            except ValueError:
-                raise BadRequest("The file is not valid JSON.", "file") from None
-        if not isinstance(document, dict):
-            raise Invalid("This is not a Viewmark bookmarks file (expected a JSON object).", "format")
-        if document.get("format", EXPORT_FORMAT) != EXPORT_FORMAT:
-            raise Invalid("This is not a Viewmark bookmarks file.", "format")
-        if document.get("dashboard", board.id) != board.id:
-            raise Invalid(f"These bookmarks belong to another dashboard (“{document['dashboard']}”), "
-                          f"not “{board.id}”.", "dashboard")
-        entries = document.get("bookmarks")
-        if not isinstance(entries, list):
-            raise Invalid("“bookmarks” must be a list.", "bookmarks")
-        if len(entries) > MAX_PER_DASHBOARD:
-            raise Invalid(f"The file holds more than {MAX_PER_DASHBOARD} bookmarks.", "bookmarks")
-        return entries
 
     def _import_entry(self, board: Dashboard, viewer: Viewer, index: int, entry: Any) -> tuple[str, str]:
         where = f"bookmarks[{index}]"
@@ -512,21 +440,6 @@ def _saved(bookmark: Bookmark, default: DefaultView) -> SavedBookmark:
         id=bookmark.id, dashboard=bookmark.dashboard, name=bookmark.name, state=json.loads(bookmark.state),
         position=bookmark.position, version=bookmark.version, is_default=default.bookmark_id == bookmark.id,
         created_at=_aware(bookmark.created_at), updated_at=_aware(bookmark.updated_at))
-
-
-def _free_name(name: str, taken: dict[str, str], state: str) -> str | None:
-    """``name``, or the first of “name (2)”, “name (3)” … that is free (shortened to fit); ``None`` when
-    one of those names already holds this very state (the entry was imported before)."""
-    number = 1
-    while True:
-        suffix = f" ({number})" if number > 1 else ""
-        candidate = name[: NAME_MAX - len(suffix)].rstrip() + suffix
-        key = name_key(candidate)
-        if key not in taken:
-            return candidate
-        if taken[key] == state:
-            return None
-        number += 1
 
 
 def _flush(s: Session, clash_message: str) -> None:

@@ -12,8 +12,9 @@ from urllib.parse import parse_qs, quote
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from bookmarks.service import MAX_IMPORT_BYTES, DefaultView, Opening, SavedBookmark
+from bookmarks.service import DefaultView, Opening, SavedBookmark
 from bookmarks.state import ViewState
+from bookmarks.transfer import MAX_IMPORT_BYTES
 from dashboards import ids
 from dashboards.model import Dashboard
 

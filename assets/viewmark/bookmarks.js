@@ -46,6 +46,10 @@
       if (wanted === null) {
         wanted = opened;
       }
+      // A late answer for the page just left can put that page's state in the address: not ours.
+      if (wanted && wanted.dashboard !== undefined && wanted.dashboard !== dashboardId) {
+        return none;
+      }
       if (!wanted || canonical(wanted) === canonical(current)) {
         return none;
       }

@@ -8,9 +8,11 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from accounts.demo import DEMO_PASSWORD
 from accounts.web import CSRF_COOKIE
 from bookmarks.models import Bookmark, DashboardPreference
 from core.runtime import EXTENSION
+from tests.integration.conftest import csrf_from
 
 PA_WEEK = {"sheet": "owner-view", "filters": {"date_range": ["2021-12-01", "2021-12-31"],
                                               "state": ["Pennsylvania"], "address": ["10 Resort Plz"]},
@@ -67,8 +69,7 @@ def api_of(app, sign_in_module):
 
 @pytest.fixture(scope="module")
 def sign_in_module():
-    from tests.integration.conftest import csrf_from
-    from accounts.demo import DEMO_PASSWORD
+    """The conftest's ``sign_in``, for module-scoped clients."""
 
     def sign_in(client, username):
         token = csrf_from(client.get("/login").get_data(as_text=True))

@@ -53,9 +53,8 @@ def sign_in_to(dash_duo, app, login):
             dash_duo.driver.set_window_size(1400, 1000)
             dash_duo.start_server(app, navigate=False)
             started.append(True)
-        # Leave the app first: a callback answered after the cookies are gone would set the session again.
-        dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/assets/viewmark/viewmark.css")
-        dash_duo.driver.delete_all_cookies()
+        else:
+            forget_session(dash_duo)
         login(dash_duo, username, password=password, path=path)
         wait_for_sheet(dash_duo)
         return dash_duo
@@ -64,6 +63,22 @@ def sign_in_to(dash_duo, app, login):
 
 
 # Helpers ---------------------------------------------------------------------------------------------
+
+def forget_session(dash_duo):
+    """Ends the browser's session as a new browser would start: no cookies.
+
+    Leaves the app first, and deletes until no cookie comes back: an answer still on its way (a callback,
+    the favicon) would otherwise set the session cookie again.
+    """
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/assets/viewmark/viewmark.css")
+
+    def gone() -> bool:
+        dash_duo.driver.delete_all_cookies()
+        time.sleep(0.5)
+        return dash_duo.driver.get_cookies() == []
+
+    until(gone, timeout=15)
+
 
 def wait_for_sheet(dash_duo, sheet_id: str | None = None, timeout: int = 30):
     selector = f".vm-sheet[data-sheet='{sheet_id}']" if sheet_id else ".vm-sheet"
@@ -326,6 +341,7 @@ def test_bmui005_reloading_an_applied_bookmark_keeps_its_name(sign_in_to, new_us
     apply_bookmark(dash_duo, "Orders")
     until(lambda: metric(dash_duo) == "Orders", timeout=10)
     dash_duo.wait_for_contains_text(TITLE, "Orders", timeout=10)
+    dash_duo.wait_for_contains_text(TOASTS, "Showing “Orders”", timeout=10)
     until(lambda: "orders" in dash_duo.driver.current_url, timeout=10)
     dash_duo.driver.refresh()
     wait_for_sheet(dash_duo)
@@ -373,6 +389,7 @@ def test_bmui007_reorder_with_the_keyboard_keeps_the_focus(sign_in_to, new_user)
 
     action_element(dash_duo, "C", "up").send_keys(Keys.ENTER)
     until(lambda: listed(dash_duo)[1:] == ["A", "C", "B"], timeout=10)
+    dash_duo.wait_for_contains_text(TOASTS, "“C” is now number 2 of 3", timeout=10)
     c_up = dom_id(ids.bookmark_action("up", bookmark_id(dash_duo, "C")))
     until(lambda: dash_duo.driver.switch_to.active_element.get_attribute("id") == c_up, 5)
     dash_duo.driver.switch_to.active_element.send_keys(Keys.ENTER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -186,7 +187,7 @@ def test_bmsv009_other_users_ids_are_not_found_and_stay_untouched(service, ann, 
             call()
         assert "Bob" not in caught.value.message, what
     # Unknown ids read exactly the same.
-    for unknown in (theirs.id + 1000, -1, "1", None, True, 2**40):
+    for unknown in (theirs.id + 1000, -1, "1", "original", None, True, 2**40):
         with pytest.raises(NotFound, match="No such bookmark"):
             service.get(ann, unknown)
     assert service.get(bob, theirs.id) == service.list_bookmarks(bob, "restaurant")[0]
@@ -566,3 +567,34 @@ def test_bmsv032_the_migration_matches_the_models(database):
     # Only this feature's tables: other migrations are checked by their own tests.
     ours = [d for d in diffs if "bookmarks" in repr(d) or "dashboard_preferences" in repr(d)]
     assert ours == []
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_bmsv033_the_migration_downgrades_and_upgrades_again(dialect, tmp_path):
+    from alembic import command
+
+    from db.database import Database, alembic_config
+    from tests.persistence_fixtures import POSTGRES_URL
+
+    name = f"viewmark_bm_{uuid.uuid4().hex[:8]}"
+    admin = None
+    if dialect == "sqlite":
+        url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
+    else:
+        admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as con:
+            con.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    database = Database(url)
+    try:
+        database.migrate()
+        command.downgrade(alembic_config(url), "0001_accounts")
+        assert not {"bookmarks", "dashboard_preferences"} & set(sa.inspect(database.engine).get_table_names())
+        database.migrate()
+        assert {"bookmarks", "dashboard_preferences"} <= set(sa.inspect(database.engine).get_table_names())
+    finally:
+        database.dispose()
+        if admin is not None:
+            with admin.connect() as con:
+                con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()

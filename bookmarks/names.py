@@ -1,0 +1,32 @@
+"""Bookmark names: what a valid name is, and when two names are the same one."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from bookmarks.models import NAME_MAX
+from core.errors import Invalid
+
+
+def clean_name(name: Any, field: str = "name") -> str:
+    """The name as stored: trimmed, 1–100 characters, no control characters."""
+    if not isinstance(name, str):
+        raise Invalid("The bookmark name must be text.", field)
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name:
+        raise Invalid("Enter a name for the bookmark.", field)
+    if len(name) > NAME_MAX:
+        raise Invalid(f"The name is {len(name)} characters long; at most {NAME_MAX} are allowed.", field)
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise Invalid("The name must not contain line breaks or control characters.", field)
+    return name
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same: case and runs of spaces do not count."""
+    return unicodedata.normalize("NFC", " ".join(name.casefold().split()))
+
+
+def name_taken(name: str) -> str:
+    return f"You already have a bookmark named “{name}” on this dashboard (names ignore case)."
