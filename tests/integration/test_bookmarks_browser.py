@@ -18,6 +18,7 @@ from selenium.webdriver.common.keys import Keys
 from accounts.web import accounts as accounts_of
 from bookmarks.ui import dom_id
 from dashboards import ids
+from tests.integration.browser import click, wait_for_sheet
 
 PASSWORD = "bookmarks-test-password"
 TOGGLE, NAME, TITLE, MODIFIED = (f"#{i}" for i in (ids.BOOKMARKS_TOGGLE, ids.BOOKMARK_NAME, ids.BANNER_TITLE,
@@ -80,17 +81,6 @@ def forget_session(dash_duo):
     until(gone, timeout=15)
 
 
-def wait_for_sheet(dash_duo, sheet_id: str | None = None, timeout: int = 30):
-    selector = f".vm-sheet[data-sheet='{sheet_id}']" if sheet_id else ".vm-sheet"
-    dash_duo.wait_for_element(selector, timeout=timeout)
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if not dash_duo.driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"):
-            return
-        time.sleep(0.1)
-    raise AssertionError("the sheet kept loading")
-
-
 def choose_metric(dash_duo, label: str, control: str = "metric"):
     """Chooses an option of a parameter shown as buttons (the restaurant's metric by default)."""
     close_pane(dash_duo)
@@ -124,12 +114,6 @@ def open_pane(dash_duo):
         dash_duo.find_element(TOGGLE).click()
     dash_duo.wait_for_element(f".offcanvas.show {NAME}")
     time.sleep(0.3)  # the slide-in transition
-
-
-def click(dash_duo, element):
-    # Bootstrap scrolls smoothly: jump instead, so the click lands where the element is.
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
-    element.click()
 
 
 def close_pane(dash_duo):

@@ -4,7 +4,6 @@ shown, dependent options narrow, CSV downloads, no console errors."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,6 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from dashboards import ids, registry
+from tests.integration.browser import click, wait_for_sheet
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +40,6 @@ def open_dashboard(dash_duo, demo_app, login):
     return open_dashboard
 
 
-def wait_for_sheet(dash_duo, sheet_id: str | None = None, timeout: int = 30):
-    selector = f".vm-sheet[data-sheet='{sheet_id}']" if sheet_id else ".vm-sheet"
-    dash_duo.wait_for_element(selector, timeout=timeout)
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if not dash_duo.driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"):
-            return
-        time.sleep(0.1)
-    raise AssertionError("the sheet kept loading")
-
-
 def state_url(dashboard_id: str, state: dict) -> str:
     return f"/dashboards/{dashboard_id}?state={quote(json.dumps(state))}"
 
@@ -62,12 +51,6 @@ def control(dash_duo, control_id: str):
 def visible_visuals(dash_duo) -> list[str]:
     cards = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".vm-visual")
     return [json.loads(card.get_attribute("id"))["visual"] for card in cards]
-
-
-def click(dash_duo, element) -> None:
-    """Scrolls the element into view and clicks it as the page's own script would see a click."""
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();",
-                                   element)
 
 
 def kpi_text(dash_duo) -> str:

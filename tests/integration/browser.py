@@ -1,0 +1,25 @@
+"""Small helpers for the browser tests: waiting for a sheet and clicking like a person."""
+
+from __future__ import annotations
+
+import time
+
+from selenium.webdriver.common.by import By
+
+
+def wait_for_sheet(dash_duo, sheet_id: str | None = None, timeout: int = 30) -> None:
+    """Waits until the sheet (any, or ``sheet_id``) is drawn and nothing is loading any more."""
+    selector = f".vm-sheet[data-sheet='{sheet_id}']" if sheet_id else ".vm-sheet"
+    dash_duo.wait_for_element(selector, timeout=timeout)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if not dash_duo.driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"):
+            return
+        time.sleep(0.1)
+    raise AssertionError("the sheet kept loading")
+
+
+def click(dash_duo, element) -> None:
+    # Bootstrap scrolls smoothly: jump instead, so the click lands where the element is.
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+    element.click()
