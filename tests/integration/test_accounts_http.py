@@ -14,7 +14,8 @@ import pytest
 from accounts.demo import DEMO_PASSWORD, PARTNER_BRAND
 from accounts.service import SIGN_IN_REFUSED
 from accounts.web import CSRF_COOKIE, accounts
-from dashboards import ids
+from tests.integration.conftest import csrf_from
+from tests.integration.test_accounts_dash import sheet_payload
 
 OTHER_BRANDS = ("nova", "lumen", "tidal")
 OTHER_BRAND_NAMES = ("Nova Slots", "Lumen Play", "Tidal Spins")
@@ -400,24 +401,6 @@ def test_ahttp029_sign_in_works_on_postgresql_and_sqlite(make_app, sign_in, data
 
 
 # Helpers ----------------------------------------------------------------------------------------------
-
-def sheet_payload(dashboard_id: str, sheet: str, **filters) -> dict:
-    """The request dash-renderer sends for the sheet-rendering callback."""
-    state = {"version": 1, "dashboard": dashboard_id, "sheet": sheet, "filters": filters, "parameters": {}}
-    return {
-        "output": f"{ids.SHEET_CONTENT}.children",
-        "outputs": {"id": ids.SHEET_CONTENT, "property": "children"},
-        "inputs": [{"id": ids.VIEW_STATE, "property": "data", "value": state}],
-        "changedPropIds": [f"{ids.VIEW_STATE}.data"],
-        "state": [{"id": ids.DASHBOARD_ID, "property": "data", "value": dashboard_id}],
-    }
-
-
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
-        r'<meta name="csrf-token" content="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 def csrf_header_or_none(client) -> dict:
