@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 
@@ -23,3 +24,11 @@ def click(dash_duo, element) -> None:
     # Bootstrap scrolls smoothly: jump instead, so the click lands where the element is.
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
     element.click()
+
+
+def text_of(dash_duo, selector: str) -> str:
+    """The element's text, or "" while it is being replaced (a re-rendered sheet detaches the old one)."""
+    try:
+        return dash_duo.find_element(selector).text
+    except (StaleElementReferenceException, NoSuchElementException):
+        return ""
