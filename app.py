@@ -44,7 +44,8 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     @server.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
-        # Raised inside a Dash callback too (a forged or stale request): a JSON error, never a stack trace.
+        # One handler for the JSON API and the Dash callbacks (a forged or stale request): a JSON error
+        # with the error's status, never a stack trace.
         return jsonify(exc.as_dict()), exc.status
 
     server.register_blueprint(api_v1)

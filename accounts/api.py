@@ -15,11 +15,6 @@ class Forbidden(ServiceError):
     status = 403
 
 
-@bp.errorhandler(ServiceError)
-def service_error(exc: ServiceError):
-    return jsonify(exc.as_dict()), exc.status
-
-
 @bp.get("/me")
 def me():
     viewer = current_user.viewer

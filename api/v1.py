@@ -6,18 +6,13 @@ from flask import Blueprint, jsonify, request
 
 from accounts.viewer import current_viewer
 from bookmarks import api as bookmarks_api
-from core.errors import NotFound, ServiceError
+from core.errors import NotFound
 from core.runtime import runtime
 from dashboards.service import frame_records
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-# The bookmark endpoints; nested, so this blueprint's error handlers answer for them too.
+# The bookmark endpoints; nested, so this blueprint's 404 and 405 handlers answer for them too.
 bp.register_blueprint(bookmarks_api.bp)
-
-
-@bp.errorhandler(ServiceError)
-def service_error(exc: ServiceError):
-    return jsonify(exc.as_dict()), exc.status
 
 
 @bp.errorhandler(404)

@@ -60,13 +60,15 @@ def register(app: Dash) -> None:
                 raw["filters"][start_item["id"]["control"]] = [start_item.get("value"), end_item.get("value")]
         state, notices = service.parse(board, raw, viewer, strict=False)
 
-        options = pages.control_options(board, state, viewer)
+        # Only dependent controls' options can change; the others keep what the page was built with.
+        ctx = service.context(board, state, viewer)
         value_out, option_out = [], []
         for item in inputs[0]:
             control = board.control(item["id"]["control"])
             section = state.filters if control.kind == "filter" else state.parameters
             value_out.append(section[control.id])
-            option_out.append([o.as_dict() for o in options[control.id]] if control.depends_on else no_update)
+            option_out.append([o.as_dict() for o in service.options(control, ctx)] if control.depends_on
+                              else no_update)
         starts_out = [state.filters[i["id"]["control"]][0] for i in inputs[1]]
         ends_out = [state.filters[i["id"]["control"]][1] for i in inputs[1]]
         return (state.to_dict(), value_out, option_out, starts_out, ends_out, state.sheet,
