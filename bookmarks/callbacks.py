@@ -22,6 +22,7 @@ from bookmarks.service import ORIGINAL, BookmarkService, bookmark_service
 from bookmarks.state import canonical_json
 from core.errors import Conflict, Invalid, ServiceError
 from dashboards import ids
+from dashboards.clicks import clicked
 
 
 def register(app: Dash) -> None:
@@ -43,7 +44,7 @@ def register(app: Dash) -> None:
                   State(ids.BOOKMARK_NAME, "value"), State(ids.VIEW_STATE, "data"), State(ids.DASHBOARD_ID, "data"),
                   prevent_initial_call=True)
     def add(_clicks, _submits, name, state, dashboard_id):
-        if not _clicked():
+        if not clicked():
             raise PreventUpdate
         try:
             saved = bookmark_service().add(current_viewer(), dashboard_id, name or "", state)
@@ -59,7 +60,7 @@ def register(app: Dash) -> None:
                   State(ids.DASHBOARD_ID, "data"), State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
     def act(*args):
         versions, state, dashboard_id, active = args[-4:]
-        target = _clicked()
+        target = clicked()
         if not target:
             raise PreventUpdate
         if target == ids.RESET_ORIGINAL:
@@ -81,7 +82,7 @@ def register(app: Dash) -> None:
                   Input(ids.bookmark_action("rename"), "n_clicks"), Input(ids.bookmark_action("delete"), "n_clicks"),
                   State(ids.BOOKMARK_VERSIONS, "data"), prevent_initial_call=True)
     def open_dialog(_renames, _deletes, versions):
-        target = _clicked()
+        target = clicked()
         if not target:
             raise PreventUpdate
         try:
@@ -101,7 +102,7 @@ def register(app: Dash) -> None:
                   State(ids.DIALOG_TARGET, "data"), State(ids.DASHBOARD_ID, "data"),
                   State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
     def rename(_saves, _submits, _cancels, name, target, dashboard_id, active):
-        trigger = _clicked()
+        trigger = clicked()
         if not trigger or not target:
             raise PreventUpdate
         if trigger == ids.RENAME_CANCEL:
@@ -122,7 +123,7 @@ def register(app: Dash) -> None:
                   State(ids.DIALOG_TARGET, "data"), State(ids.DASHBOARD_ID, "data"),
                   State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
     def delete(_confirms, _cancels, target, dashboard_id, active):
-        trigger = _clicked()
+        trigger = clicked()
         if not trigger or not target:
             raise PreventUpdate
         if trigger == ids.DELETE_CANCEL:
@@ -138,7 +139,7 @@ def register(app: Dash) -> None:
     @app.callback(Output(ids.BOOKMARKS_DOWNLOAD, "data"), toast_out, Input(ids.BOOKMARKS_EXPORT, "n_clicks"),
                   State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
     def export(_clicks, dashboard_id):
-        if not _clicked():
+        if not clicked():
             raise PreventUpdate
         try:
             document = bookmark_service().export(current_viewer(), dashboard_id)
@@ -254,15 +255,6 @@ ACTIONS = {"apply": _apply, "update": _update, "default": _set_default, "no-defa
 
 
 # Helpers ----------------------------------------------------------------------------------------------
-
-def _clicked():
-    """The id of the component whose click (or submit, upload) triggered the callback; ``None`` when the
-    callback fired because components appeared (pattern-matching inputs) rather than by a user action."""
-    triggered = callback_context.triggered
-    if len(triggered) != 1 or not triggered[0].get("value"):
-        return None
-    return callback_context.triggered_id
-
 
 def _listing(dashboard_id, active) -> tuple:
     """The pane's list and versions, fresh from the server."""

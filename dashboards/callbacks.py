@@ -13,6 +13,7 @@ from bookmarks import callbacks as bookmark_callbacks
 from core.errors import ServiceError
 from core.runtime import runtime
 from dashboards import ids, layout, pages, render
+from dashboards.clicks import clicked
 
 
 def register(app: Dash) -> None:
@@ -86,11 +87,9 @@ def register(app: Dash) -> None:
 
     @app.callback(Output(ids.CSV_DOWNLOAD, "data"), Input(ids.csv_button(ALL), "n_clicks"),
                   State(ids.VIEW_STATE, "data"), State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
-    def download_csv(clicks, state_data, dashboard_id):
-        trigger = callback_context.triggered_id
-        if not trigger or not any(c for c in clicks if c):
-            return no_update
-        if not callback_context.triggered or not callback_context.triggered[0].get("value"):
+    def download_csv(_clicks, state_data, dashboard_id):
+        trigger = clicked()
+        if not trigger:
             return no_update
         viewer = current_viewer()
         service = runtime().dashboards
