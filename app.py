@@ -11,15 +11,17 @@ from flask import Flask, jsonify
 from flask_caching import Cache
 
 from accounts import web as accounts_web
+from core import ids
 from core.errors import ServiceError
 from core.locks import file_lock
 from core.runtime import EXTENSION, Runtime
-from dashboards import callbacks, ids
 from dashboards.service import DashboardService
 from data.engine import DataEngine
 from data.store import ensure_dataset
 from db.database import Database
 from settings import ROOT, Settings
+from shell import callbacks as shell_callbacks
+from views.resolve import ViewResolver
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -37,8 +39,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         # The embedded default migrates itself; production runs `python -m db upgrade` explicitly.
         with file_lock(settings.instance_path / ".migrate.lock"):
             database.migrate()
-    server.extensions[EXTENSION] = Runtime(settings=settings, engine=engine,
-                                           dashboards=DashboardService(engine), db=database)
+    views = ViewResolver(engine)
+    server.extensions[EXTENSION] = Runtime(settings=settings, engine=engine, dashboards=DashboardService(engine, views),
+                                           views=views, db=database)
 
     from api.v1 import bp as api_v1
 
@@ -63,7 +66,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE)],
                           className="vm-app")
-    callbacks.register(app)
+    shell_callbacks.register(app)
     # Sign-in, CSRF checks and security headers in front of every route registered above.
     accounts_web.init_app(app)
     return app

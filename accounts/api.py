@@ -1,11 +1,13 @@
-"""``/api/v1/me`` and ``/api/v1/tokens``: the signed-in user and their personal API tokens (PRODUCT.md §8)."""
+"""``/api/v1/me`` and ``/api/v1/tokens``: the signed-in user and their personal API tokens.
+
+See the README's "API authentication"."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
-from accounts.web import accounts
+from accounts.requests import accounts
 from core.errors import BadRequest, NotFound, ServiceError
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")

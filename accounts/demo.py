@@ -1,4 +1,4 @@
-"""The demo users of the embedded default (PRODUCT.md §8), all with the password ``viewmark-demo``.
+"""The demo users of the embedded default (the README's "Demo users"), all with the password ``viewmark-demo``.
 
 Created on first run only: a demo user that already exists is left as it is (its password or grants may
 have been changed on purpose). Production databases (``DATABASE_URL`` set) never get them.
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from accounts import crypto
 from accounts.service import Accounts
 from core.errors import Conflict
-from data.gaming_data import BRANDS
+from data.schema import GAMING_BRANDS
 
 DEMO_PASSWORD = "viewmark-demo"
-#: The brand the demo partner is restricted to: the first brand of the generated iGaming data.
-PARTNER_BRAND = BRANDS[0][0]
+#: The brand the demo partner is restricted to: the first brand of the iGaming data (brand_id 1).
+PARTNER_BRAND = GAMING_BRANDS[0][0]
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,16 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base, utcnow
+from db.base import Base, ids_never_reused, utcnow
 
 USERNAME_MAX = 64
 
 
 class User(Base):
     __tablename__ = "users"
+    # Never reused: a session id is "<id>:<session_version>", so a deleted user's session must not sign
+    # in as the next user created.
+    __table_args__ = ids_never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # As typed when the account was made; ``username_key`` (lower case) makes it unique case-insensitively.
@@ -64,6 +67,8 @@ class BrandRestriction(Base):
 
 class ApiToken(Base):
     __tablename__ = "api_tokens"
+    # Never reused: tokens are revoked by id (API, CLI), so a stale id must not revoke a newer token.
+    __table_args__ = ids_never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)

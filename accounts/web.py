@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from dash import Dash
 from flask import Flask, current_app, jsonify, redirect, request, url_for
@@ -25,16 +24,14 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from accounts import crypto
+from accounts import api, crypto, pages
 from accounts.demo import ensure_demo_users
-from accounts.service import Account, Accounts, viewer_for
-from accounts.viewer import Viewer
+from accounts.requests import CSRF_COOKIE, EXTENSION, SignedInUser, accounts
+from accounts.service import Accounts
 from core.runtime import EXTENSION as RUNTIME
 
 log = logging.getLogger(__name__)
 
-EXTENSION = "viewmark.accounts"
-CSRF_COOKIE = "_csrf_token"  # the cookie dash-renderer reads (Dash's ``csrf_token_name`` default)
 SESSION_LIFETIME = timedelta(hours=12)  # idle time after which a session ends (refreshed by each request)
 
 # Paths that need no user: they hold no data. Everything else — pages, Dash endpoints, API — does.
@@ -42,26 +39,6 @@ PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
 PUBLIC_PATHS = frozenset({"/login", "/_favicon.ico", "/favicon.ico"})
 # Paths answered with 401 rather than a redirect to the sign-in page (called by scripts, not people).
 MACHINE_PREFIXES = ("/api/", "/_dash-", "/_reload-hash")
-
-
-class SignedInUser:
-    """The Flask-Login user of one request. ``via`` is how it was authenticated: session, token or proxy."""
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-
-    def __init__(self, account: Account, via: str):
-        self.account = account
-        self.via = via
-        self.viewer: Viewer = viewer_for(account)
-
-    def get_id(self) -> str:
-        return self.account.session_id
-
-
-def accounts() -> Accounts:
-    return current_app.extensions[EXTENSION]
 
 
 def init_app(app: Dash) -> None:
@@ -88,9 +65,7 @@ def init_app(app: Dash) -> None:
     login_manager.request_loader(_load_request_user)
     csrf = CSRFProtect(server)
 
-    from accounts import api, views
-
-    server.register_blueprint(views.bp)
+    server.register_blueprint(pages.bp)
     server.register_blueprint(api.bp)
     server.before_request(_gate(csrf))
     server.after_request(_security_headers(app))
@@ -188,24 +163,10 @@ def _refuse(path: str):
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
-def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site, never another site (no open redirect)."""
-    if not target or not isinstance(target, str):
-        return "/"
-    target = target.strip()
-    parts = urlsplit(target)
-    if (not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme
-            or parts.netloc or any(ord(c) < 32 for c in target)):
-        return "/"
-    return target
-
-
 def _csrf_refused(error: CSRFError):
     if request.path.startswith(MACHINE_PREFIXES):
         return jsonify({"error": f"CSRF check failed: {error.description}"}), 400
-    from accounts import views
-
-    return views.csrf_refused(error)
+    return pages.csrf_refused(error)
 
 
 # What every answer carries -----------------------------------------------------------------------------
@@ -256,7 +217,8 @@ def _security_headers(app: Dash):
 
 
 def _with_csrf_meta(interpolate_index):
-    """Adds ``<meta name="csrf-token">`` to Dash's page (PRODUCT.md §8), for scripts of our own."""
+    """Adds ``<meta name="csrf-token">`` to Dash's page, for scripts of our own (README, "Accounts and
+    permissions")."""
 
     def interpolate(**kwargs):
         meta = f'<meta name="csrf-token" content="{escape(generate_csrf())}">'

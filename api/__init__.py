@@ -1,1 +1,1 @@
-"""The JSON API (PRODUCT.md §6)."""
+"""The JSON API (the README's "JSON API" section)."""

@@ -40,19 +40,19 @@ def list_dashboards():
 
 @bp.get("/dashboards/<dashboard_id>/original")
 def original(dashboard_id: str):
-    service = runtime().dashboards
-    board = service.get(dashboard_id, current_viewer())
-    return jsonify(service.original(board).to_dict())
+    rt = runtime()
+    board = rt.dashboards.get(dashboard_id, current_viewer())
+    return jsonify(rt.views.original(board).to_dict())
 
 
 @bp.get("/dashboards/<dashboard_id>/data")
 def data(dashboard_id: str):
     viewer = current_viewer()
-    service = runtime().dashboards
-    board = service.get(dashboard_id, viewer)
+    rt = runtime()
+    board = rt.dashboards.get(dashboard_id, viewer)
     raw = request.args.get("state")
-    state = service.original(board) if raw is None else service.parse(board, raw, viewer, strict=True)[0]
-    sheet, items = service.sheet_data(board, state, viewer)
+    state = rt.views.original(board) if raw is None else rt.views.parse(board, raw, viewer, strict=True)[0]
+    sheet, items = rt.dashboards.sheet_data(board, state, viewer)
     return jsonify({
         "dashboard": board.id,
         "sheet": sheet.id,

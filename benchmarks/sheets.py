@@ -15,10 +15,10 @@ import statistics
 import time
 
 from dashboards import registry
-from dashboards.context import QueryContext
 from data.engine import DataEngine
+from data.files import current_file, duckdb_url
 from data.generate import FACT_TABLES
-from data.store import current_file, duckdb_url
+from declarations.context import QueryContext
 from settings import Settings
 
 

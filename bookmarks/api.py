@@ -1,4 +1,4 @@
-"""The bookmark endpoints of ``/api/v1`` (PRODUCT.md §6), nested in ``api.v1``'s blueprint.
+"""The bookmark endpoints of ``/api/v1`` (the README's "JSON API" section), nested in ``api.v1``'s blueprint.
 
 Thin: parse the body, call the bookmark service (which checks sign-in, grants and ownership), format.
 Errors are the ``ServiceError``s of the service, answered by ``api.v1`` as ``{"error", "field"}``.
@@ -25,9 +25,9 @@ def list_bookmarks(dashboard_id: str):
 
 @bp.post("/dashboards/<dashboard_id>/bookmarks")
 def add_bookmark(dashboard_id: str):
-    body = _body()
-    saved = bookmark_service().add(current_viewer(), dashboard_id, _required(body, "name"),
-                                   _required(body, "state"))
+    data = body()
+    saved = bookmark_service().add(current_viewer(), dashboard_id, required(data, "name"),
+                                   required(data, "state"))
     response = jsonify(saved.as_dict())
     response.headers["Location"] = url_for(".get_bookmark", bookmark_id=saved.id)
     return response, 201
@@ -40,9 +40,9 @@ def get_bookmark(bookmark_id: int):
 
 @bp.patch("/bookmarks/<int:bookmark_id>")
 def change_bookmark(bookmark_id: int):
-    body = _body()
-    saved = bookmark_service().change(current_viewer(), bookmark_id, version=_required(body, "version"),
-                                      name=body.get("name"), state=body.get("state"))
+    data = body()
+    saved = bookmark_service().change(current_viewer(), bookmark_id, version=required(data, "version"),
+                                      name=data.get("name"), state=data.get("state"))
     return jsonify(saved.as_dict())
 
 
@@ -60,7 +60,7 @@ def get_default(dashboard_id: str):
 @bp.put("/dashboards/<dashboard_id>/default")
 def set_default(dashboard_id: str):
     """``{"bookmark_id": <id>}`` makes a bookmark the default view, ``{"bookmark_id": null}`` the Original."""
-    target = _required(_body(), "bookmark_id", allow_null=True)
+    target = required(body(), "bookmark_id", allow_null=True)
     view = bookmark_service().set_default(current_viewer(), dashboard_id, ORIGINAL if target is None else target)
     return jsonify(view.as_dict())
 
@@ -74,7 +74,7 @@ def clear_default(dashboard_id: str):
 
 @bp.put("/dashboards/<dashboard_id>/bookmarks/order")
 def reorder(dashboard_id: str):
-    ordered = bookmark_service().reorder(current_viewer(), dashboard_id, _required(_body(), "ids"))
+    ordered = bookmark_service().reorder(current_viewer(), dashboard_id, required(body(), "ids"))
     return jsonify([b.as_dict() for b in ordered])
 
 
@@ -90,7 +90,7 @@ def import_bookmarks(dashboard_id: str):
     """The body is an exported document. 201 when something was added, 200 when all was already there."""
     if (request.content_length or 0) > MAX_IMPORT_BYTES:
         raise BadRequest(f"The file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB.", "file")
-    report = bookmark_service().import_bookmarks(current_viewer(), dashboard_id, _body())
+    report = bookmark_service().import_bookmarks(current_viewer(), dashboard_id, body())
     return jsonify(report.as_dict()), 201 if report.created else 200
 
 
@@ -98,17 +98,18 @@ def export_filename(dashboard_id: str) -> str:
     return f"viewmark-{dashboard_id}-bookmarks.json"
 
 
-def _body() -> dict:
+def body() -> dict:
+    """The request's JSON object (the API's bodies are objects), or ``BadRequest``."""
     try:
-        body = json.loads(request.get_data(cache=True) or b"")
+        data = json.loads(request.get_data(cache=True) or b"")
     except ValueError:
         raise BadRequest("The request body is not valid JSON.") from None
-    if not isinstance(body, dict):
+    if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
-    return body
+    return data
 
 
-def _required(body: dict, field: str, *, allow_null: bool = False):
-    if field not in body or (body[field] is None and not allow_null):
+def required(data: dict, field: str, *, allow_null: bool = False):
+    if field not in data or (data[field] is None and not allow_null):
         raise Invalid(f"“{field}” is required.", field)
-    return body[field]
+    return data[field]

@@ -14,15 +14,19 @@ import json
 
 from dash import ClientsideFunction, Dash, Input, Output, State, callback_context, no_update
 from dash.exceptions import PreventUpdate
+from sqlalchemy.exc import SQLAlchemyError
 
 from accounts.viewer import current_viewer
 from bookmarks import ui
 from bookmarks.api import export_filename
 from bookmarks.service import ORIGINAL, BookmarkService, bookmark_service
-from bookmarks.state import canonical_json
+from core import ids
 from core.errors import Conflict, Invalid, ServiceError
-from dashboards import ids
+from core.runtime import runtime
 from dashboards.clicks import clicked
+from views.preferences import ViewPreferences
+from views.state import canonical_json
+from views.url import search_state, state_search
 
 
 def register(app: Dash) -> None:
@@ -177,9 +181,11 @@ def register(app: Dash) -> None:
         # When the page applied a bookmark, the new state and the new active bookmark arrive together.
         if f"{ids.VIEW_STATE}.data" not in callback_context.triggered_prop_ids or not state:
             return banner, not modified, no_update
-        current = service.dashboards.parse(board, state, viewer, strict=False)[0]
-        with contextlib.suppress(ServiceError):  # never in the user's way: the last state is a convenience
-            service.remember(viewer, board.id, current.to_dict())  # skipped when unchanged
+        current = service.views.parse(board, state, viewer, strict=False)[0]
+        if viewer.user_id is not None:
+            # Never in the user's way: the last view is a convenience (and skipped when unchanged).
+            with contextlib.suppress(ServiceError, SQLAlchemyError):
+                ViewPreferences(runtime().db).remember(viewer.user_id, current)
         return banner, not modified, _search_for(service, board, viewer, current, search, opened)
 
     app.clientside_callback(
@@ -207,7 +213,7 @@ class Context:
 def _apply(c: Context) -> dict:
     if c.is_original:
         board = c.service.dashboards.get(c.dashboard_id, c.viewer)
-        return {"active": None, "request": ui.request(c.service.dashboards.original(board)),
+        return {"active": None, "request": ui.request(c.service.views.original(board)),
                 "toast": ui.toast("Showing the Original dashboard.")}
     applied = c.service.apply(c.viewer, c.bookmark)
     # The saved state goes to the page as saved: the page re-validates it and shows what it had to drop.
@@ -272,17 +278,17 @@ def _listing(dashboard_id, active) -> tuple:
 def _search_for(service, board, viewer, current, search, opened):
     """``?state=…`` for the current state, or no change when the address already shows it (no new
     history entry: back and forward keep working)."""
-    shown = ui.search_state(search)
+    shown = search_state(search)
     if shown is None:
         shown_state = opened
     else:
         try:
-            shown_state = service.dashboards.parse(board, shown, viewer, strict=False)[0].to_dict()
+            shown_state = service.views.parse(board, shown, viewer, strict=False)[0].to_dict()
         except ServiceError:
             shown_state = None
     if shown_state is not None and canonical_json(shown_state) == current.to_json():
         return no_update
-    return ui.state_search(current.to_json())
+    return state_search(current.to_json())
 
 
 def _upload_bytes(contents: str) -> bytes:

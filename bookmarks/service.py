@@ -1,4 +1,4 @@
-"""Every bookmark operation, for the Dash callbacks and the JSON API alike.
+"""The bookmark use cases, for the Dash callbacks and the JSON API alike.
 
 Each method takes the viewer and checks, itself, that they are signed in, may view the dashboard and own
 the bookmark: another user's bookmark is reported exactly like a missing one (``NotFound``). States are
@@ -7,31 +7,36 @@ with notices). Names are unique per user and dashboard, case-insensitively — c
 message and enforced by the database for races. Renames and updates carry the version the caller read;
 a stale version is a ``Conflict``, so two tabs never overwrite each other silently.
 
-Methods return frozen values, never ORM objects, so nothing touches the database after its session ends.
+The SQL is in ``bookmarks.repository``; methods return frozen values, never ORM objects.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from accounts.viewer import Viewer
-from bookmarks.models import Bookmark, DashboardPreference
+from bookmarks.models import Bookmark
 from bookmarks.names import clean_name, name_key, name_taken
-from bookmarks.state import Notice, ViewState, canonical_json
+from bookmarks.repository import BookmarkRepository, SavedBookmark, iso
 from bookmarks.transfer import EXPORT_FORMAT, EXPORT_VERSION, ImportReport, free_name, read_entries
 from core.errors import Conflict, Invalid, NotFound, ServiceError, Unauthorized
-from dashboards.model import Dashboard
 from dashboards.service import DashboardService
 from db.base import utcnow
 from db.database import Database
+from declarations.model import Dashboard
+from views import preferences
+from views.preferences import DefaultView
+from views.resolve import ViewResolver
+from views.sources import Opening
+from views.state import Notice, ViewState, canonical_json
+
+__all__ = ["ORIGINAL", "STALE", "AppliedBookmark", "BookmarkService", "DefaultView", "Pane", "SavedBookmark",
+           "bookmark_service"]
 
 # The default-view target that means the author's Original (``None`` means no default at all).
 ORIGINAL = "original"
@@ -42,27 +47,6 @@ MAX_ID = 2**31 - 1
 STALE = "This bookmark was changed in another tab or window; reload to see the latest version."
 NO_SUCH_BOOKMARK = "No such bookmark."
 
-OpeningSource = Literal["url", "default", "last", "original"]
-
-
-@dataclass(frozen=True)
-class SavedBookmark:
-    id: int
-    dashboard: str
-    name: str
-    # The state as saved (canonical); ``BookmarkService.apply`` re-validates it for the current dashboard.
-    state: dict
-    position: int
-    version: int
-    is_default: bool
-    created_at: datetime
-    updated_at: datetime
-
-    def as_dict(self) -> dict:
-        return {"id": self.id, "dashboard": self.dashboard, "name": self.name, "state": self.state,
-                "position": self.position, "is_default": self.is_default, "version": self.version,
-                "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at)}
-
 
 @dataclass(frozen=True)
 class AppliedBookmark:
@@ -72,93 +56,71 @@ class AppliedBookmark:
 
 
 @dataclass(frozen=True)
-class DefaultView:
-    bookmark_id: int | None = None
-    original: bool = False
+class Pane:
+    """What the bookmarks pane shows for a page that opened with ``opening``."""
 
-    @property
-    def is_set(self) -> bool:
-        return self.original or self.bookmark_id is not None
-
-    def as_dict(self) -> dict:
-        return {"bookmark_id": self.bookmark_id, "original": self.original}
-
-
-@dataclass(frozen=True)
-class Opening:
-    """What a dashboard shows when it opens, why, and the bookmark it matches (if any)."""
-
-    state: ViewState
-    notices: list[Notice]
-    source: OpeningSource
-    bookmark: SavedBookmark | None
     bookmarks: tuple[SavedBookmark, ...]
     default: DefaultView
+    active: SavedBookmark | None  # the bookmark the opened view is (by id, or by an identical state)
 
-
-# The service ------------------------------------------------------------------------------------------
 
 class BookmarkService:
-    def __init__(self, database: Database, dashboards: DashboardService):
+    def __init__(self, database: Database, dashboards: DashboardService, views: ViewResolver | None = None):
         self.db = database
         self.dashboards = dashboards
+        self.views = views or ViewResolver(dashboards.engine)
+
+    @contextmanager
+    def _repository(self) -> Iterator[BookmarkRepository]:
+        with self.db.session() as s:
+            yield BookmarkRepository(s)
 
     # Reading ------------------------------------------------------------------------------------------
 
     def list_bookmarks(self, viewer: Viewer, dashboard_id: str) -> list[SavedBookmark]:
         user_id = _user_id(viewer)
         board = self.dashboards.get(dashboard_id, viewer)
-        with self.db.session() as s:
-            return self._list(s, user_id, board.id)
+        with self._repository() as repo:
+            return repo.listing(user_id, board.id)
 
     def get(self, viewer: Viewer, bookmark_id: Any) -> SavedBookmark:
-        with self.db.session() as s:
-            bookmark, _ = self._owned(s, viewer, bookmark_id)
-            return _saved(bookmark, self._default(s, bookmark.user_id, bookmark.dashboard))
+        with self._repository() as repo:
+            row, _ = self._owned(repo, viewer, bookmark_id)
+            return repo.saved(row)
 
     def apply(self, viewer: Viewer, bookmark_id: Any) -> AppliedBookmark:
         """The bookmark's state for this viewer now: parts the dashboard no longer allows are dropped."""
-        with self.db.session() as s:
-            bookmark, board = self._owned(s, viewer, bookmark_id)
-            saved = _saved(bookmark, self._default(s, bookmark.user_id, bookmark.dashboard))
-        state, notices = self._read_state(board, saved.state, viewer, f"The bookmark “{saved.name}”")
+        with self._repository() as repo:
+            row, board = self._owned(repo, viewer, bookmark_id)
+            saved = repo.saved(row)
+        state, notices = self.views.read(board, saved.state, viewer, f"The bookmark “{saved.name}”")
         return AppliedBookmark(saved, state, notices)
 
     def default(self, viewer: Viewer, dashboard_id: str) -> DefaultView:
         user_id = _user_id(viewer)
         board = self.dashboards.get(dashboard_id, viewer)
         with self.db.session() as s:
-            return self._default(s, user_id, board.id)
+            return preferences.read_default(s, user_id, board.id)
 
-    def opening(self, viewer: Viewer, dashboard_id: str, url_state: str | None = None) -> Opening:
-        """The state a dashboard opens with: URL state > default view > last state > Original."""
-        board = self.dashboards.get(dashboard_id, viewer)
-        original = self.dashboards.original(board)
-        bookmarks: list[SavedBookmark] = []
-        default, last = DefaultView(), None
-        if viewer.user_id is not None:
-            with self.db.session() as s:
-                bookmarks = self._list(s, viewer.user_id, board.id)
-                default = self._default(s, viewer.user_id, board.id)
-                last = s.scalar(sa.select(DashboardPreference.last_state).where(
-                    DashboardPreference.user_id == viewer.user_id, DashboardPreference.dashboard == board.id))
+    def saved_state(self, user_id: int, dashboard_id: str, bookmark_id: int) -> tuple[str, Any] | None:
+        """The view sources' question (``views.sources.SavedStates``): name and state of a user's bookmark."""
+        with self._repository() as repo:
+            row = repo.row(user_id, bookmark_id) if _is_id(bookmark_id) else None
+            if row is None or row.dashboard != dashboard_id:
+                return None
+            return row.name, repo.saved(row).state
 
-        def opened(state, notices, source, bookmark=None) -> Opening:
-            if bookmark is None and source != "original":
-                bookmark = next((b for b in bookmarks if canonical_json(b.state) == state.to_json()), None)
-            return Opening(state, notices, source, bookmark, tuple(bookmarks), default)
-
-        if url_state is not None:
-            return opened(*self._read_state(board, url_state, viewer, "The link’s view"), "url")
-        if default.original:
-            return opened(original, [], "default")
-        bookmark = next((b for b in bookmarks if b.id == default.bookmark_id), None)
-        if bookmark is not None:
-            state, notices = self._read_state(board, bookmark.state, viewer, f"The bookmark “{bookmark.name}”")
-            return opened(state, notices, "default", bookmark)
-        if last is not None:
-            return opened(*self._read_state(board, last, viewer, "Your last view"), "last")
-        return opened(original, [], "original")
+    def pane(self, viewer: Viewer, board: Dashboard, opening: Opening) -> Pane:
+        """The pane of a page that opened with ``opening``; a view identical to a bookmark is that bookmark."""
+        if viewer.user_id is None:
+            return Pane((), DefaultView(), None)
+        with self._repository() as repo:
+            bookmarks = tuple(repo.listing(viewer.user_id, board.id))
+            default = preferences.read_default(repo.s, viewer.user_id, board.id)
+        active = next((b for b in bookmarks if b.id == opening.bookmark_id), None)
+        if active is None and opening.source != "original":
+            active = next((b for b in bookmarks if canonical_json(b.state) == opening.state.to_json()), None)
+        return Pane(bookmarks, default, active)
 
     # Writing ------------------------------------------------------------------------------------------
 
@@ -166,21 +128,19 @@ class BookmarkService:
         user_id = _user_id(viewer)
         board = self.dashboards.get(dashboard_id, viewer)
         name = clean_name(name)
-        view, _ = self.dashboards.parse(board, state, viewer, strict=True)
-        with self.db.session() as s:
-            self._check_name_free(s, user_id, board.id, name)
-            count, top = s.execute(sa.select(sa.func.count(), sa.func.max(Bookmark.position)).where(
-                Bookmark.user_id == user_id, Bookmark.dashboard == board.id)).one()
+        view, _ = self.views.parse(board, state, viewer, strict=True)
+        with self._repository() as repo:
+            self._check_name_free(repo, user_id, board.id, name)
+            count, top = repo.count_and_top(user_id, board.id)
             if count >= MAX_PER_DASHBOARD:
                 raise Conflict(f"You already have {MAX_PER_DASHBOARD} bookmarks on this dashboard; "
                                "delete some first.")
             now = utcnow()
-            bookmark = Bookmark(user_id=user_id, dashboard=board.id, name=name, name_key=name_key(name),
-                                state=view.to_json(), position=0 if top is None else top + 1, version=1,
-                                created_at=now, updated_at=now)
-            s.add(bookmark)
-            _flush(s, name_taken(name))
-            return _saved(bookmark, DefaultView())
+            row = Bookmark(user_id=user_id, dashboard=board.id, name=name, name_key=name_key(name),
+                           state=view.to_json(), position=0 if top is None else top + 1, version=1,
+                           created_at=now, updated_at=now)
+            repo.add([row], name_taken(name))
+            return repo.saved(row)
 
     def change(self, viewer: Viewer, bookmark_id: Any, *, version: Any, name: Any = None,
                state: Any = None) -> SavedBookmark:
@@ -190,29 +150,18 @@ class BookmarkService:
         if not _is_id(version):
             raise Invalid("Give the version of the bookmark you read (a positive integer).", "version")
         new_name = None if name is None else clean_name(name)
-        with self.db.session() as s:
-            bookmark, board = self._owned(s, viewer, bookmark_id)
-            values: dict[str, Any] = {"version": Bookmark.version + 1, "updated_at": utcnow()}
+        with self._repository() as repo:
+            row, board = self._owned(repo, viewer, bookmark_id)
+            values: dict[str, Any] = {}
             if state is not None:
-                values["state"] = self.dashboards.parse(board, state, viewer, strict=True)[0].to_json()
+                values["state"] = self.views.parse(board, state, viewer, strict=True)[0].to_json()
             if new_name is not None:
-                if name_key(new_name) != bookmark.name_key:
-                    self._check_name_free(s, bookmark.user_id, bookmark.dashboard, new_name)
+                if name_key(new_name) != row.name_key:
+                    self._check_name_free(repo, row.user_id, row.dashboard, new_name)
                 values.update(name=new_name, name_key=name_key(new_name))
-            if bookmark.version != version:
+            if row.version != version or not repo.change(row, version, values, name_taken(new_name or row.name)):
                 raise Conflict(STALE, "version")
-            # The version condition makes the write itself the check: of two racing writers that read the
-            # same version, the database lets exactly one match.
-            statement = (sa.update(Bookmark).where(Bookmark.id == bookmark.id, Bookmark.version == version)
-                         .values(**values).execution_options(synchronize_session=False))
-            try:
-                result = s.execute(statement)
-            except IntegrityError as exc:
-                raise _conflict_or_raise(exc, name_taken(new_name or bookmark.name)) from None
-            if result.rowcount != 1:
-                raise Conflict(STALE, "version")
-            s.refresh(bookmark)
-            return _saved(bookmark, self._default(s, bookmark.user_id, bookmark.dashboard))
+            return repo.saved(row)
 
     def rename(self, viewer: Viewer, bookmark_id: Any, name: Any, version: Any) -> SavedBookmark:
         return self.change(viewer, bookmark_id, version=version, name=name)
@@ -223,22 +172,13 @@ class BookmarkService:
 
     def delete(self, viewer: Viewer, bookmark_id: Any, version: Any = None) -> SavedBookmark:
         """Deletes the bookmark (if ``version`` is given, only that version). A default it was is cleared."""
-        with self.db.session() as s:
-            bookmark, _ = self._owned(s, viewer, bookmark_id)
-            saved = _saved(bookmark, self._default(s, bookmark.user_id, bookmark.dashboard))
-            condition = Bookmark.id == bookmark.id
-            if version is not None:
-                if bookmark.version != version:
-                    raise Conflict(STALE, "version")
-                condition = condition & (Bookmark.version == version)
-            result = s.execute(sa.delete(Bookmark).where(condition).execution_options(synchronize_session=False))
-            if result.rowcount != 1:
+        with self._repository() as repo:
+            row, _ = self._owned(repo, viewer, bookmark_id)
+            saved = repo.saved(row)
+            if version is not None and row.version != version:
+                raise Conflict(STALE, "version")
+            if not repo.delete(row, version):
                 raise Conflict(STALE, "version") if version is not None else NotFound(NO_SUCH_BOOKMARK)
-            # Keep positions contiguous, so ``position`` reads as the place in the user's order.
-            s.execute(sa.update(Bookmark)
-                      .where(Bookmark.user_id == bookmark.user_id, Bookmark.dashboard == bookmark.dashboard,
-                             Bookmark.position > bookmark.position)
-                      .values(position=Bookmark.position - 1).execution_options(synchronize_session=False))
             return saved
 
     def reorder(self, viewer: Viewer, dashboard_id: str, ids: Any) -> list[SavedBookmark]:
@@ -247,21 +187,21 @@ class BookmarkService:
         board = self.dashboards.get(dashboard_id, viewer)
         if not isinstance(ids, list) or not all(_is_id(i) for i in ids):
             raise Invalid("“ids” must be a list of bookmark ids.", "ids")
-        with self.db.session() as s:
-            self._reorder(s, user_id, board.id, ids)
-            return self._list(s, user_id, board.id)
+        with self._repository() as repo:
+            self._reorder(repo, user_id, board.id, ids)
+            return repo.listing(user_id, board.id)
 
     def move(self, viewer: Viewer, bookmark_id: Any, offset: int) -> list[SavedBookmark]:
         """Moves one bookmark ``offset`` places (−1 up, +1 down); at either end nothing moves."""
-        with self.db.session() as s:
-            bookmark, _ = self._owned(s, viewer, bookmark_id)
-            ids = [b.id for b in self._list(s, bookmark.user_id, bookmark.dashboard)]
-            here = ids.index(bookmark.id)
+        with self._repository() as repo:
+            row, _ = self._owned(repo, viewer, bookmark_id)
+            ids = [b.id for b in repo.listing(row.user_id, row.dashboard)]
+            here = ids.index(row.id)
             there = here + offset
             if 0 <= there < len(ids):
                 ids[here], ids[there] = ids[there], ids[here]
-                self._reorder(s, bookmark.user_id, bookmark.dashboard, ids)
-            return self._list(s, bookmark.user_id, bookmark.dashboard)
+                self._reorder(repo, row.user_id, row.dashboard, ids)
+            return repo.listing(row.user_id, row.dashboard)
 
     def set_default(self, viewer: Viewer, dashboard_id: str, target: Any) -> DefaultView:
         """Makes a bookmark (its id), the Original (``ORIGINAL``) or nothing (``None``) the default view."""
@@ -275,40 +215,24 @@ class BookmarkService:
             view = DefaultView(bookmark_id=target)
         else:
             raise Invalid("“bookmark_id” must be a bookmark id or null (the Original).", "bookmark_id")
-        with self.db.session() as s:
+        with self._repository() as repo:
             if view.bookmark_id is not None:
-                try:
-                    bookmark, _ = self._owned(s, viewer, view.bookmark_id)
-                except NotFound:
-                    bookmark = None
-                if bookmark is None or bookmark.dashboard != board.id:
+                row = repo.row(user_id, view.bookmark_id)
+                if row is None or row.dashboard != board.id:
                     raise NotFound(NO_SUCH_BOOKMARK, "bookmark_id")
             try:
-                _upsert_preference(s, user_id, board.id, default_bookmark_id=view.bookmark_id,
-                                   default_is_original=view.original)
+                preferences.write(repo.s, user_id, board.id, default_bookmark_id=view.bookmark_id,
+                                  default_is_original=view.original)
             except IntegrityError:  # the bookmark was deleted meanwhile
                 raise NotFound(NO_SUCH_BOOKMARK, "bookmark_id") from None
         return view
-
-    def remember(self, viewer: Viewer, dashboard_id: str, state: Any) -> bool:
-        """Saves the user's last state of the dashboard; ``False`` when it was already the saved one."""
-        user_id = _user_id(viewer)
-        board = self.dashboards.get(dashboard_id, viewer)
-        text = self.dashboards.parse(board, state, viewer, strict=True)[0].to_json()
-        with self.db.session() as s:
-            saved = s.scalar(sa.select(DashboardPreference.last_state).where(
-                DashboardPreference.user_id == user_id, DashboardPreference.dashboard == board.id))
-            if saved == text:
-                return False
-            _upsert_preference(s, user_id, board.id, last_state=text)
-            return True
 
     # Export and import --------------------------------------------------------------------------------
 
     def export(self, viewer: Viewer, dashboard_id: str) -> dict:
         board = self.dashboards.get(dashboard_id, viewer)
         return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "dashboard": board.id,
-                "exported_at": _iso(utcnow()),
+                "exported_at": iso(utcnow()),
                 "bookmarks": [{"name": b.name, "state": b.state}
                               for b in self.list_bookmarks(viewer, board.id)]}
 
@@ -326,11 +250,9 @@ class BookmarkService:
         created: list[Bookmark] = []
         renamed: list[tuple[str, str]] = []
         skipped: list[str] = []
-        with self.db.session() as s:
-            existing = dict(s.execute(sa.select(Bookmark.name_key, Bookmark.state).where(
-                Bookmark.user_id == user_id, Bookmark.dashboard == board.id)).all())
-            top = s.scalar(sa.select(sa.func.max(Bookmark.position)).where(
-                Bookmark.user_id == user_id, Bookmark.dashboard == board.id))
+        with self._repository() as repo:
+            existing = repo.states_by_name_key(user_id, board.id)
+            _, top = repo.count_and_top(user_id, board.id)
             position = 0 if top is None else top + 1
             now = utcnow()
             for name, text in parsed:
@@ -341,17 +263,14 @@ class BookmarkService:
                 if final != name:
                     renamed.append((name, final))
                 existing[name_key(final)] = text
-                bookmark = Bookmark(user_id=user_id, dashboard=board.id, name=final, name_key=name_key(final),
-                                    state=text, position=position, version=1, created_at=now, updated_at=now)
+                created.append(Bookmark(user_id=user_id, dashboard=board.id, name=final, name_key=name_key(final),
+                                        state=text, position=position, version=1, created_at=now, updated_at=now))
                 position += 1
-                created.append(bookmark)
-                s.add(bookmark)
             if len(existing) > MAX_PER_DASHBOARD:
                 raise Conflict(f"Importing these would make more than {MAX_PER_DASHBOARD} bookmarks on this "
                                "dashboard; delete some first.")
-            _flush(s, "A bookmark with one of these names was added meanwhile; import the file again.")
-            return ImportReport(tuple(_saved(b, DefaultView()) for b in created), tuple(renamed),
-                                tuple(skipped))
+            repo.add(created, "A bookmark with one of these names was added meanwhile; import the file again.")
+            return ImportReport(tuple(repo.saved(b) for b in created), tuple(renamed), tuple(skipped))
 
     def _import_entry(self, board: Dashboard, viewer: Viewer, index: int, entry: Any) -> tuple[str, str]:
         where = f"bookmarks[{index}]"
@@ -362,68 +281,39 @@ class BookmarkService:
         except Invalid as exc:
             raise Invalid(f"Entry {index + 1}: {exc.message}", f"{where}.name") from None
         try:
-            state = self.dashboards.parse(board, entry.get("state"), viewer, strict=True)[0]
+            state = self.views.parse(board, entry.get("state"), viewer, strict=True)[0]
         except ServiceError as exc:
             field = f"{where}.state" + (f".{exc.field}" if exc.field and exc.field != "state" else "")
             raise Invalid(f"Bookmark “{name}”: {exc.message}", field) from None
         return name, state.to_json()
 
-    # Inside a session ---------------------------------------------------------------------------------
+    # Rules shared by the use cases --------------------------------------------------------------------
 
-    def _owned(self, s: Session, viewer: Viewer, bookmark_id: Any) -> tuple[Bookmark, Dashboard]:
+    def _owned(self, repo: BookmarkRepository, viewer: Viewer, bookmark_id: Any) -> tuple[Bookmark, Dashboard]:
         """The viewer's bookmark on a dashboard they may view — or ``NotFound``, whoever owns that id."""
         user_id = _user_id(viewer)
-        bookmark = None
-        if _is_id(bookmark_id):
-            bookmark = s.scalar(sa.select(Bookmark).where(Bookmark.id == bookmark_id,
-                                                          Bookmark.user_id == user_id))
-        if bookmark is None:
+        row = repo.row(user_id, bookmark_id) if _is_id(bookmark_id) else None
+        if row is None:
             raise NotFound(NO_SUCH_BOOKMARK)
         try:
-            board = self.dashboards.get(bookmark.dashboard, viewer)
+            board = self.dashboards.get(row.dashboard, viewer)
         except NotFound:
             raise NotFound(NO_SUCH_BOOKMARK) from None
-        return bookmark, board
+        return row, board
 
     @staticmethod
-    def _list(s: Session, user_id: int, dashboard_id: str) -> list[SavedBookmark]:
-        default = BookmarkService._default(s, user_id, dashboard_id)
-        rows = s.scalars(sa.select(Bookmark).where(Bookmark.user_id == user_id, Bookmark.dashboard == dashboard_id)
-                         .order_by(Bookmark.position, Bookmark.id))
-        return [_saved(b, default) for b in rows]
-
-    @staticmethod
-    def _default(s: Session, user_id: int, dashboard_id: str) -> DefaultView:
-        row = s.execute(sa.select(DashboardPreference.default_bookmark_id, DashboardPreference.default_is_original)
-                        .where(DashboardPreference.user_id == user_id,
-                               DashboardPreference.dashboard == dashboard_id)).first()
-        return DefaultView(row[0], bool(row[1])) if row else DefaultView()
-
-    @staticmethod
-    def _check_name_free(s: Session, user_id: int, dashboard_id: str, name: str) -> None:
-        taken = s.scalar(sa.select(Bookmark.id).where(Bookmark.user_id == user_id, Bookmark.dashboard == dashboard_id,
-                                                      Bookmark.name_key == name_key(name)))
-        if taken is not None:
+    def _check_name_free(repo: BookmarkRepository, user_id: int, dashboard_id: str, name: str) -> None:
+        if repo.id_of_name(user_id, dashboard_id, name_key(name)) is not None:
             raise Conflict(name_taken(name), "name")
 
     @staticmethod
-    def _reorder(s: Session, user_id: int, dashboard_id: str, ids: list[int]) -> None:
-        current = s.scalars(sa.select(Bookmark.id).where(Bookmark.user_id == user_id,
-                                                         Bookmark.dashboard == dashboard_id)).all()
+    def _reorder(repo: BookmarkRepository, user_id: int, dashboard_id: str, ids: list[int]) -> None:
+        current = repo.ids(user_id, dashboard_id)
         if len(ids) != len(set(ids)) or set(ids) != set(current):
             raise Invalid("“ids” must list each of your bookmarks of this dashboard exactly once "
                           "(reload if you changed them in another tab).", "ids")
-        if ids:
-            s.execute(sa.update(Bookmark), [{"id": b, "position": p} for p, b in enumerate(ids)])
+        repo.set_positions(ids)
 
-    def _read_state(self, board: Dashboard, raw: Any, viewer: Viewer, what: str) -> tuple[ViewState, list[Notice]]:
-        try:
-            return self.dashboards.parse(board, raw, viewer, strict=False)
-        except ServiceError as exc:  # not even JSON: nothing of it can be kept
-            return self.dashboards.original(board), [Notice("state", f"{what} could not be read: {exc.message}")]
-
-
-# Helpers ----------------------------------------------------------------------------------------------
 
 def _user_id(viewer: Viewer) -> int:
     if viewer.user_id is None:
@@ -435,57 +325,9 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
-def _saved(bookmark: Bookmark, default: DefaultView) -> SavedBookmark:
-    return SavedBookmark(
-        id=bookmark.id, dashboard=bookmark.dashboard, name=bookmark.name, state=json.loads(bookmark.state),
-        position=bookmark.position, version=bookmark.version, is_default=default.bookmark_id == bookmark.id,
-        created_at=_aware(bookmark.created_at), updated_at=_aware(bookmark.updated_at))
-
-
-def _flush(s: Session, clash_message: str) -> None:
-    try:
-        s.flush()
-    except IntegrityError as exc:
-        raise _conflict_or_raise(exc, clash_message) from None
-
-
-def _conflict_or_raise(exc: IntegrityError, message: str) -> Exception:
-    """A unique-name violation (two requests raced past the check) is a conflict; anything else is a bug."""
-    orig = exc.orig
-    if getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig):
-        return Conflict(message, "name")
-    return exc
-
-
-def _upsert_preference(s: Session, user_id: int, dashboard_id: str, **values: Any) -> None:
-    """Inserts or updates one preference row in a single statement, so racing first writes cannot clash."""
-    values["updated_at"] = utcnow()
-    dialect = s.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(DashboardPreference).values(user_id=user_id, dashboard=dashboard_id, **values)
-        s.execute(statement.on_conflict_do_update(index_elements=["user_id", "dashboard"], set_=values))
-        return
-    preference = s.get(DashboardPreference, (user_id, dashboard_id), with_for_update=True)
-    if preference is None:
-        preference = DashboardPreference(user_id=user_id, dashboard=dashboard_id)
-        s.add(preference)
-    for key, value in values.items():
-        setattr(preference, key, value)
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite returns naive datetimes; every timestamp here was written in UTC.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _iso(value: datetime) -> str:
-    return _aware(value).astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def bookmark_service() -> BookmarkService:
     """The service of the current app (from ``core.runtime``)."""
     from core.runtime import runtime
 
     rt = runtime()
-    return BookmarkService(rt.db, rt.dashboards)
+    return BookmarkService(rt.db, rt.dashboards, rt.views)

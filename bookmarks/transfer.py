@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bookmarks.models import NAME_MAX
 from bookmarks.names import name_key
 from core.errors import BadRequest, Invalid
-from dashboards.model import Dashboard
+from declarations.model import Dashboard
 
 if TYPE_CHECKING:
     from bookmarks.service import SavedBookmark

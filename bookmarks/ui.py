@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from urllib.parse import parse_qs, quote
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from bookmarks.service import DefaultView, Opening, SavedBookmark
-from bookmarks.state import ViewState
+from bookmarks.service import DefaultView, Pane, SavedBookmark
 from bookmarks.transfer import MAX_IMPORT_BYTES
-from dashboards import ids
-from dashboards.model import Dashboard
+from core import ids
+from declarations.model import Dashboard
+from views.state import ViewState
 
 ORIGINAL_NAME = "Original dashboard"
 TOAST_SECONDS = 5
@@ -51,13 +50,12 @@ def title(dashboard_title: str, bookmark_name: str | None):
 
 # The page's parts -------------------------------------------------------------------------------------
 
-def page_parts(board: Dashboard, opening: Opening) -> list:
+def page_parts(board: Dashboard, opened: ViewState, pane: Pane) -> list:
     """Everything the dashboard page needs for bookmarks besides the banner buttons."""
-    children, versions = bookmark_list(opening.bookmarks, opening.default,
-                                       opening.bookmark.id if opening.bookmark else None)
+    children, versions = bookmark_list(pane.bookmarks, pane.default, pane.active.id if pane.active else None)
     return [
-        dcc.Store(id=ids.ACTIVE_BOOKMARK, data=active_data(opening.bookmark)),
-        dcc.Store(id=ids.OPENED_STATE, data=opening.state.to_dict()),
+        dcc.Store(id=ids.ACTIVE_BOOKMARK, data=active_data(pane.active)),
+        dcc.Store(id=ids.OPENED_STATE, data=opened.to_dict()),
         dcc.Store(id=ids.BOOKMARK_VERSIONS, data=versions),
         dcc.Store(id=ids.DIALOG_TARGET),
         dcc.Store(id=ids.BOOKMARK_FOCUS),
@@ -216,17 +214,7 @@ def request(state: dict | ViewState) -> dict:
     return {"state": state, "nonce": uuid.uuid4().hex}
 
 
-# The URL ----------------------------------------------------------------------------------------------
-
-def state_search(state_json: str) -> str:
-    """``?state=<canonical JSON>``, percent-encoded but for a few characters that keep it readable."""
-    return "?state=" + quote(state_json, safe=":,")
-
-
-def search_state(search: str | None) -> str | None:
-    values = parse_qs((search or "").lstrip("?")).get("state")
-    return values[0] if values else None
-
+# The browser ------------------------------------------------------------------------------------------
 
 def dom_id(component_id: dict) -> str:
     """The DOM id Dash gives a dict id (keys sorted, no spaces), for focusing it from the browser."""

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from data.engine import DataEngine
     from db.database import Database
     from settings import Settings
+    from views.resolve import ViewResolver
 
 EXTENSION = "viewmark"
 
@@ -21,6 +22,7 @@ class Runtime:
     settings: Settings
     engine: DataEngine
     dashboards: DashboardService
+    views: ViewResolver
     db: Database
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from bookmarks.state import Notice, ViewState
-from dashboards import ids
-from dashboards.model import Control, Dashboard, Option
+from core import ids
+from declarations.model import Control, Dashboard, Option
+from views.state import Notice, ViewState
 
 # A single-select parameter with at most this many options is shown as buttons, otherwise a dropdown.
 RADIO_LIMIT = 4

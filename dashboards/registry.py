@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dashboards.gaming import DASHBOARD as GAMING
-from dashboards.model import Dashboard
 from dashboards.restaurant import DASHBOARD as RESTAURANT
+from declarations.model import Dashboard
 
 DASHBOARDS: dict[str, Dashboard] = {d.id: d for d in (RESTAURANT, GAMING)}
 

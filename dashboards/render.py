@@ -10,10 +10,11 @@ from dash import dash_table, dcc, html
 from dash.dash_table import FormatTemplate
 from dash.dash_table.Format import Format, Group, Scheme, Symbol
 
-from dashboards import ids, theme
-from dashboards.context import QueryContext
-from dashboards.model import Sheet, Visual
+from core import ids
+from dashboards import theme
 from dashboards.service import VisualData
+from declarations.context import QueryContext
+from declarations.model import Sheet, Visual
 
 TABLE_PAGE_SIZE = 15
 NUMBER_FORMATS = {

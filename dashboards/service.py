@@ -1,7 +1,8 @@
 """The dashboard service: the one path from a viewer and a view state to options and visual data.
 
 The Dash callbacks and the JSON API both call it; it checks the viewer's dashboard grant and applies
-their row restrictions itself, so nothing a browser sends can widen what a viewer sees.
+their row restrictions itself, so nothing a browser sends can widen what a viewer sees. States reach it
+already resolved for the viewer by ``views.resolve``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from accounts.viewer import Viewer
-from bookmarks.state import Notice, ViewState, original_state, parse_state
 from core.errors import NotFound
 from dashboards import registry
-from dashboards.context import QueryContext
-from dashboards.model import Control, Dashboard, Option, Sheet, Visual
 from data.engine import DataEngine
+from declarations.context import QueryContext
+from declarations.model import Dashboard, Sheet, Visual
+from views.resolve import ViewResolver
+from views.state import ViewState
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,9 @@ class VisualData:
 
 
 class DashboardService:
-    def __init__(self, engine: DataEngine):
+    def __init__(self, engine: DataEngine, views: ViewResolver | None = None):
         self.engine = engine
+        self.views = views or ViewResolver(engine)
 
     # Dashboards -------------------------------------------------------------------------------------
 
@@ -48,70 +51,20 @@ class DashboardService:
             "title": dashboard.title,
             "path": dashboard.path,
             "sheets": [{"id": s.id, "title": s.title} for s in dashboard.sheets],
-            "controls": [c.describe(self.options(c, ctx)) for c in dashboard.controls],
+            "controls": [c.describe(self.views.options(c, ctx)) for c in dashboard.controls],
         }
-
-    # Controls ---------------------------------------------------------------------------------------
-
-    def options(self, control: Control, ctx: QueryContext) -> list[Option]:
-        """The control's options in this context (narrowed by the controls it depends on)."""
-        if control.options_query is not None:
-            return list(control.options_query(self.engine, ctx))
-        return list(control.options)
-
-    def allowed_values(self, dashboard: Dashboard, viewer: Viewer):
-        """For validation: every value a control may take for this viewer, whatever else is selected."""
-        ctx = QueryContext.defaults(dashboard, viewer.restrictions)
-
-        def allowed(control: Control) -> list:
-            return [o.value for o in self.options(control, ctx)]
-
-        return allowed
-
-    # View states ------------------------------------------------------------------------------------
-
-    def original(self, dashboard: Dashboard) -> ViewState:
-        return original_state(dashboard)
-
-    def parse(self, dashboard: Dashboard, raw, viewer: Viewer, *, strict: bool) -> tuple[ViewState, list[Notice]]:
-        state, notices = parse_state(raw, dashboard, self.allowed_values(dashboard, viewer), strict=strict)
-        if not strict:
-            state, narrowed = self.narrow(dashboard, state, viewer)
-            notices += narrowed
-        return state, notices
-
-    def narrow(self, dashboard: Dashboard, state: ViewState, viewer: Viewer) -> tuple[ViewState, list[Notice]]:
-        """Drops values of dependent controls that the other selections no longer allow, with notices.
-
-        Controls are visited in declaration order, so a narrowed city narrows the addresses after it.
-        """
-        filters = dict(state.filters)
-        notices: list[Notice] = []
-        for control in dashboard.controls:
-            if not control.depends_on or control.type != "multi" or not filters.get(control.id):
-                continue
-            ctx = self.context(dashboard, ViewState(state.dashboard, state.sheet, filters, state.parameters),
-                               viewer)
-            possible = {o.value for o in self.options(control, ctx)}
-            kept = [v for v in filters[control.id] if v in possible]
-            dropped = [v for v in filters[control.id] if v not in possible]
-            if dropped:
-                names = ", ".join(f"“{v}”" for v in dropped)
-                by = " and ".join(dashboard.control(d).label.lower() for d in control.depends_on)
-                notices.append(Notice(f"filters.{control.id}",
-                                      f"{control.label} {names} removed: not in the selected {by}."))
-                filters[control.id] = kept
-        return ViewState(state.dashboard, state.sheet, filters, state.parameters), notices
-
-    def context(self, dashboard: Dashboard, state: ViewState, viewer: Viewer) -> QueryContext:
-        return QueryContext(dashboard, dict(state.filters), dict(state.parameters), viewer.restrictions)
 
     # Data -------------------------------------------------------------------------------------------
 
     def sheet_data(self, dashboard: Dashboard, state: ViewState, viewer: Viewer) -> tuple[Sheet, list[VisualData]]:
+        """Every visual's rows. Visuals that share a query (one table, two charts) share one run of it."""
         sheet = dashboard.sheet(state.sheet)
-        ctx = self.context(dashboard, state, viewer)
-        return sheet, [VisualData(v, v.query(self.engine, ctx)) for v in sheet.visuals]
+        ctx = self.views.context(dashboard, state, viewer)
+        frames: dict = {}
+        for visual in sheet.visuals:
+            if visual.query not in frames:
+                frames[visual.query] = visual.query(self.engine, ctx)
+        return sheet, [VisualData(v, frames[v.query]) for v in sheet.visuals]
 
     def visual_frame(self, dashboard: Dashboard, state: ViewState, visual_id: str,
                      viewer: Viewer) -> tuple[Visual, pd.DataFrame]:
@@ -119,7 +72,7 @@ class DashboardService:
             visual = dashboard.visual(visual_id)
         except KeyError:
             raise NotFound("No such visual.", "visual") from None
-        return visual, visual.query(self.engine, self.context(dashboard, state, viewer))
+        return visual, visual.query(self.engine, self.views.context(dashboard, state, viewer))
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict]:

@@ -21,18 +21,16 @@ How the data behaves (what the dashboards are expected to show):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
-START = date(2022, 1, 1)
-END = date(2024, 6, 30)
+from data.schema import CAMPAIGN_WINDOW_DAYS, GAMING_BRANDS, ONBOARDING_STEPS
+from data.schema import GAMING_END as END
+from data.schema import GAMING_START as START
+
 DAYS = (END - START).days + 1
 _EPOCH = np.datetime64(START, "D")
-
-#: Days after an activation during which a player's deposits and play count toward the campaign.
-CAMPAIGN_WINDOW_DAYS = 30
 
 TABLES: tuple[str, ...] = (
     "g_brands",
@@ -59,13 +57,10 @@ SORT_KEYS: dict[str, str] = {
     "g_rg_weekly": "week_start, brand_id, player_id",
 }
 
-BRANDS = (
-    # code, name, share of registrations, yearly growth of registrations
-    ("aurora", "Aurora Casino", 0.34, 0.18),
-    ("nova", "Nova Slots", 0.28, 0.02),
-    ("lumen", "Lumen Play", 0.22, 0.30),
-    ("tidal", "Tidal Spins", 0.16, 0.55),
-)
+#: Brand code -> (share of registrations, yearly growth of registrations); codes and names: data.schema.
+_BRAND_MIX = {"aurora": (0.34, 0.18), "nova": (0.28, 0.02), "lumen": (0.22, 0.30), "tidal": (0.16, 0.55)}
+#: (code, name, share of registrations, yearly growth of registrations), in brand_id order.
+BRANDS = tuple((code, name, *_BRAND_MIX[code]) for code, name in GAMING_BRANDS)
 
 COUNTRIES = (
     # ISO-3, name, KYC identity pass rate
@@ -114,9 +109,6 @@ AFFILIATES = (
 )
 ORGANIC_CHANNELS = ("Organic search", "Paid search", "Social", "Direct", "Referral")
 ORGANIC_CHANNEL_WEIGHTS = np.array([0.34, 0.24, 0.18, 0.16, 0.08])
-
-ONBOARDING_STEPS = ("Registration started", "Email verified", "KYC identity check", "KYC address check",
-                    "First deposit")
 
 _GAME_WORDS_A = ("Midnight", "Golden", "Frost", "Viking", "Neon", "Lucky", "Jade", "Thunder", "Crystal",
                  "Wild", "Solar", "Pirate", "Royal", "Mystic", "Dragon")

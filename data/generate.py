@@ -20,7 +20,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from data import gaming_data, restaurant_data
-from data.store import publish
+from data.files import publish
 
 SEED = 20211219
 MODULES = (restaurant_data, gaming_data)

@@ -38,6 +38,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from data.schema import RESTAURANT_END as END
+from data.schema import RESTAURANT_START as START
+
 TABLES: tuple[str, ...] = ("r_stores", "r_categories", "r_sales", "r_support_calls")
 FACT_TABLES: frozenset[str] = frozenset({"r_sales", "r_support_calls"})
 SORT_KEYS: dict[str, str] = {
@@ -47,8 +50,6 @@ SORT_KEYS: dict[str, str] = {
     "r_support_calls": "day, store_id, call_id",
 }
 
-START = date(2021, 1, 1)
-END = date(2022, 12, 31)
 BASE_STORES = 48
 
 WORST_ADDRESS = "10 Resort Plz"

@@ -2,3 +2,4 @@
 
 from accounts import models as accounts_models  # noqa: F401
 from bookmarks import models as bookmarks_models  # noqa: F401
+from views import preferences as views_preferences  # noqa: F401

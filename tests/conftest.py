@@ -1,7 +1,7 @@
 """Generic test harness for Viewmark.
 
-Only infrastructure lives here (browser-test ports, automatic markers). Application fixtures
-belong in their own conftest files or in clearly separated sections below.
+Only infrastructure lives here (browser-test ports, automatic markers, the servers tests need).
+Application fixtures belong in their own conftest files or in clearly separated sections below.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import socket
 
 import pytest
 from dash.testing.application_runners import BaseDashRunner, MultiProcessRunner, ThreadedRunner
+
+from tests import servers
 
 # Application-database fixtures (``database``: SQLite and PostgreSQL).
 pytest_plugins = ["tests.persistence_fixtures"]
@@ -89,10 +91,28 @@ BROWSER_FIXTURES = {"dash_duo", "dash_duo_mp", "dash_br", "dash_thread_server", 
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test that drives a browser or a dash test server as ``browser``.
+    """Mark every test that drives a browser or a dash test server as ``browser``, and every test on the
+    PostgreSQL variant of the database fixtures as ``postgres``.
 
-    So ``pytest -m "not browser"`` runs the fast tests only.
+    So ``pytest -m "not browser"`` runs the fast tests only, and ``-m "not postgres and not redis"`` the
+    ones that need no server.
     """
     for item in items:
-        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        fixturenames = getattr(item, "fixturenames", ())
+        if BROWSER_FIXTURES.intersection(fixturenames):
             item.add_marker(pytest.mark.browser)
+        callspec = getattr(item, "callspec", None)
+        for marker in sorted(servers.needed_servers(fixturenames, callspec.params if callspec else {})):
+            if item.get_closest_marker(marker) is None:
+                item.add_marker(marker)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test marked ``postgres`` or ``redis`` is skipped when that server does not answer — failed in CI.
+
+    Runs before the test's fixtures are set up; see ``tests/servers.py``.
+    """
+    for marker, server in servers.SERVERS.items():
+        if item.get_closest_marker(marker) is not None:
+            servers.require(server)

@@ -1,12 +1,12 @@
 """Application-database fixtures: every persistence test runs on SQLite and on PostgreSQL.
 
 PostgreSQL comes from ``VIEWMARK_TEST_POSTGRES_URL`` (CI creates a fresh database) or the local server;
-each pytest-xdist worker migrates a database of its own there. A missing server is an error, not a skip.
+each pytest-xdist worker migrates a database of its own there. Tests on the PostgreSQL variant are marked
+``postgres``: skipped when the server does not answer, failed instead in CI (see ``tests/servers.py``).
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -14,9 +14,7 @@ import sqlalchemy as sa
 
 from db.base import Base
 from db.database import Database
-
-POSTGRES_URL = os.environ.get("VIEWMARK_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from tests.servers import POSTGRES_URL
 
 
 def _server_url(url: str, database: str) -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dashboards.context import QueryContext
 from data.engine import Where
-from data.gaming_data import CAMPAIGN_WINDOW_DAYS
+from data.schema import CAMPAIGN_WINDOW_DAYS
+from declarations.context import QueryContext
 
 ORGANIC = "organic"
 #: Last day of a campaign's attribution window, counted from the activation day (day 0).

@@ -4,32 +4,33 @@ from __future__ import annotations
 
 from dashboards.gaming import figures, options, queries
 from dashboards.gaming._sql import METRICS
-from dashboards.model import Control, Dashboard, Option, Sheet, Visual
-from data.gaming_data import CAMPAIGN_WINDOW_DAYS, END, START
+from data.schema import CAMPAIGN_WINDOW_DAYS, GAMING_END, GAMING_START
+from declarations.model import Control, Dashboard, Option, Sheet, Visual
 
-FIRST_DAY, LAST_DAY = START.isoformat(), END.isoformat()
+FIRST_DAY, LAST_DAY = GAMING_START.isoformat(), GAMING_END.isoformat()
 #: The Original view shows the last six months of data, so previous-period comparisons have data.
 DEFAULT_RANGE = ("2024-01-01", LAST_DAY)
 
 CONTROLS = (
-    Control("date_range", "Date range", "filter", "date_range", default=DEFAULT_RANGE,
+    Control("date_range", "Date range", kind="filter", type="date_range", default=DEFAULT_RANGE,
             bounds=(FIRST_DAY, LAST_DAY),
             help="KPIs compare with the period of the same length just before."),
-    Control("brand", "Brand", "filter", "multi", default=[], options_query=options.brand_options),
-    Control("country", "Country", "filter", "multi", default=[], options_query=options.country_options,
-            help="The players' country of residence."),
-    Control("affiliate", "Affiliate", "filter", "multi", default=[], options_query=options.affiliate_options,
+    Control("brand", "Brand", kind="filter", type="multi", default=[], options_query=options.brand_options),
+    Control("country", "Country", kind="filter", type="multi", default=[],
+            options_query=options.country_options, help="The players' country of residence."),
+    Control("affiliate", "Affiliate", kind="filter", type="multi", default=[],
+            options_query=options.affiliate_options,
             help="Players acquired through these affiliates (Organic: no affiliate)."),
-    Control("campaign", "Campaign", "filter", "multi", default=[], options_query=options.campaign_options,
-            depends_on=("brand",),
+    Control("campaign", "Campaign", kind="filter", type="multi", default=[],
+            options_query=options.campaign_options, depends_on=("brand",),
             help="Players activated by these campaigns; on Campaigns, the campaigns analysed."),
-    Control("game", "Game", "filter", "multi", default=[], options_query=options.game_options,
+    Control("game", "Game", kind="filter", type="multi", default=[], options_query=options.game_options,
             help="Narrows game play (bets, wins, stakes); payments are not per game."),
-    Control("metric", "Metric", "parameter", "single", default="deposits",
+    Control("metric", "Metric", kind="parameter", type="single", default="deposits",
             options=tuple(Option(m.id, m.label) for m in METRICS.values())),
-    Control("cohort_period", "Cohort period", "parameter", "single", default="quarter",
+    Control("cohort_period", "Cohort period", kind="parameter", type="single", default="quarter",
             options=(Option("month", "Month"), Option("quarter", "Quarter"))),
-    Control("days_after", "Days after release", "parameter", "single", default=14,
+    Control("days_after", "Days after release", kind="parameter", type="single", default=14,
             options=(Option(7, "7 days"), Option(14, "14 days"), Option(30, "30 days"))),
 )
 

@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import theme
-from dashboards.context import QueryContext
 from dashboards.gaming._sql import METRICS, selected_metric
+from declarations.context import QueryContext
 
 MONEY = "$,.0f"
 COUNT = ",.0f"

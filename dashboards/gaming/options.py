@@ -3,10 +3,10 @@ their brands, and only the countries, affiliates, campaigns and games of those b
 
 from __future__ import annotations
 
-from dashboards.context import QueryContext
 from dashboards.gaming._sql import ORGANIC, brand_ids_condition
-from dashboards.model import Option
 from data.engine import DataEngine, Where
+from declarations.context import QueryContext
+from declarations.model import Option
 
 
 def _allowed(ctx: QueryContext) -> QueryContext:

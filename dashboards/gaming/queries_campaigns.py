@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards.context import QueryContext
 from dashboards.gaming._sql import (
     WINDOW_LAST,
     brand_ids_condition,
@@ -14,6 +13,7 @@ from dashboards.gaming._sql import (
 )
 from dashboards.gaming._sql import bucket_sql as bucket
 from data.engine import DataEngine, Where
+from declarations.context import QueryContext
 
 # ------------------------------------------------------------------------------------------------
 # Campaigns

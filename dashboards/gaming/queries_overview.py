@@ -7,7 +7,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboards.context import QueryContext
 from dashboards.gaming._sql import bucket_sql as bucket
 from dashboards.gaming._sql import (
     game_condition,
@@ -18,6 +17,7 @@ from dashboards.gaming._sql import (
     trend_grain,
 )
 from data.engine import DataEngine, Where
+from declarations.context import QueryContext
 
 #: Lifetime figures count everything up to the end of the selected period.
 LIFETIME_START = date(2000, 1, 1)

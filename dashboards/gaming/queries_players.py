@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboards.context import QueryContext
 from dashboards.gaming._sql import add_months, brand_ids_condition, bucket_start, player_conditions
 from dashboards.gaming._sql import bucket_sql as bucket
 from data.engine import DataEngine, Where
-from data.gaming_data import ONBOARDING_STEPS
+from data.schema import ONBOARDING_STEPS
+from declarations.context import QueryContext
 
 # ------------------------------------------------------------------------------------------------
 # Cohorts

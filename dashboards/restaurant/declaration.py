@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from dashboards.model import Control, Dashboard, Option, Sheet, Visual
 from dashboards.restaurant import figures, queries
+from data.schema import RESTAURANT_END, RESTAURANT_START
+from declarations.model import Control, Dashboard, Option, Sheet, Visual
 
-FIRST_DAY, LAST_DAY = "2021-01-01", "2022-12-31"
+FIRST_DAY, LAST_DAY = RESTAURANT_START.isoformat(), RESTAURANT_END.isoformat()
 
 CONTROLS = (
-    Control("date_range", "Date range", "filter", "date_range", default=("2022-01-01", LAST_DAY),
-            bounds=(FIRST_DAY, LAST_DAY),
+    Control("date_range", "Date range", kind="filter", type="date_range",
+            default=("2022-01-01", LAST_DAY), bounds=(FIRST_DAY, LAST_DAY),
             help="KPIs compare with the period of the same length just before."),
-    Control("state", "State", "filter", "multi", default=[], options_query=queries.state_options),
-    Control("city", "City", "filter", "multi", default=[], options_query=queries.city_options,
+    Control("state", "State", kind="filter", type="multi", default=[], options_query=queries.state_options),
+    Control("city", "City", kind="filter", type="multi", default=[], options_query=queries.city_options,
             depends_on=("state",)),
-    Control("address", "Address", "filter", "multi", default=[], options_query=queries.address_options,
-            depends_on=("state", "city"),
+    Control("address", "Address", kind="filter", type="multi", default=[],
+            options_query=queries.address_options, depends_on=("state", "city"),
             help="Store comparison compares the selected stores; Owner view shows the first one."),
-    Control("category", "Product category", "filter", "multi", default=[],
+    Control("category", "Product category", kind="filter", type="multi", default=[],
             options_query=queries.category_options),
-    Control("metric", "Metric", "parameter", "single", default="revenue",
+    Control("metric", "Metric", kind="parameter", type="single", default="revenue",
             options=(Option("revenue", "Revenue"), Option("orders", "Orders"),
                      Option("avg_ticket", "Average ticket"))),
-    Control("grain", "Time grain", "parameter", "single", default="month",
+    Control("grain", "Time grain", kind="parameter", type="single", default="month",
             options=(Option("day", "Day"), Option("week", "Week"), Option("month", "Month"))),
 )
 

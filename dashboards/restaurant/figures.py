@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import theme
-from dashboards.context import QueryContext
+from declarations.context import QueryContext
 
 # metric -> axis title, d3 number format (hover), short name
 METRIC = {

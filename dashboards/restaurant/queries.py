@@ -15,9 +15,9 @@ from datetime import date
 
 import pandas as pd
 
-from dashboards.context import QueryContext
-from dashboards.model import Option
 from data.engine import DataEngine, Where
+from declarations.context import QueryContext
+from declarations.model import Option
 
 METRICS = ("revenue", "orders", "avg_ticket")
 GRAINS = ("day", "week", "month")

@@ -17,11 +17,11 @@ import duckdb
 import pytest
 from selenium.webdriver.common.by import By
 
-from accounts.components import SIGNED_IN_USER
 from accounts.demo import DEMO_PASSWORD, ensure_demo_users
-from accounts.web import accounts as accounts_of
+from accounts.requests import accounts as accounts_of
+from core.ids import SIGNED_IN_USER
+from data.files import duckdb_url
 from data.generate import write_tables
-from data.store import duckdb_url
 from settings import Settings
 
 SMALL_SCALE = 0.1

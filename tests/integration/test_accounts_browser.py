@@ -12,9 +12,10 @@ import pytest
 import requests
 from selenium.webdriver.common.by import By
 
-from accounts.components import NO_ACCESS, SIGN_OUT
-from accounts.web import CSRF_COOKIE
-from dashboards import ids, registry
+from accounts.requests import CSRF_COOKIE
+from core import ids
+from core.ids import NO_ACCESS, SIGN_OUT
+from dashboards import registry
 
 FOREIGN_BRAND_NAMES = ("Nova Slots", "Lumen Play", "Tidal Spins")
 VISIBLE = {"analyst": ["Restaurant Operations", "iGaming"], "manager": ["Restaurant Operations"],

@@ -13,10 +13,11 @@ import re
 
 import pytest
 
-from accounts.components import NO_ACCESS
 from accounts.demo import PARTNER_BRAND
-from accounts.web import CSRF_COOKIE
-from dashboards import ids, registry
+from accounts.requests import CSRF_COOKIE
+from core import ids
+from core.ids import NO_ACCESS
+from dashboards import registry
 
 FOREIGN_BRAND_NAMES = ("Nova Slots", "Lumen Play", "Tidal Spins")
 GAMING_SHEETS = [s.id for s in registry.get("gaming").sheets]

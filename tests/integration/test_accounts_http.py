@@ -12,8 +12,8 @@ from urllib.parse import unquote
 import pytest
 
 from accounts.demo import DEMO_PASSWORD, PARTNER_BRAND
+from accounts.requests import CSRF_COOKIE, accounts
 from accounts.service import SIGN_IN_REFUSED
-from accounts.web import CSRF_COOKIE, accounts
 from tests.integration.conftest import csrf_from
 from tests.integration.test_accounts_dash import sheet_payload
 

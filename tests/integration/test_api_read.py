@@ -1,4 +1,4 @@
-"""The read API (PRODUCT.md §6): dashboards, Original view and visual data, answered by the same
+"""The read API (the README's "JSON API" section): dashboards, Original view and visual data, answered by the same
 declarations and query layer as the visuals."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 import pytest
 
-from bookmarks.state import original_state
 from core.runtime import runtime
 from dashboards import registry
-from dashboards.context import QueryContext
 from dashboards.service import frame_records
+from declarations.context import QueryContext
+from views.state import original_state
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from accounts.demo import DEMO_PASSWORD
-from accounts.web import CSRF_COOKIE
-from bookmarks.models import Bookmark, DashboardPreference
+from accounts.requests import CSRF_COOKIE
+from bookmarks.models import Bookmark
 from core.runtime import EXTENSION
 from tests.integration.conftest import csrf_from
+from views.preferences import DashboardPreference
 
 PA_WEEK = {"sheet": "owner-view", "filters": {"date_range": ["2021-12-01", "2021-12-31"],
                                               "state": ["Pennsylvania"], "address": ["10 Resort Plz"]},
@@ -207,6 +208,17 @@ def test_bmapi009_delete_is_204_then_404(analyst):
     assert listed(analyst) == []
     response = analyst.delete(f"/api/v1/bookmarks/{saved['id']}")
     assert response.status_code == 404 and response.json == {"error": "No such bookmark."}
+
+
+def test_bmapi017_a_deleted_id_is_never_reused_so_a_stale_tab_gets_404(analyst):
+    """x1, x2; delete x2; "other" must not get x2's id, or a tab still showing x2 would rename it."""
+    x1, x2 = add(analyst, "x1"), add(analyst, "x2")
+    assert analyst.delete(f"/api/v1/bookmarks/{x2['id']}").status_code == 204
+    other = add(analyst, "other")
+    response = analyst.patch(f"/api/v1/bookmarks/{x2['id']}", {"name": "stale-tab-wrote-this", "version": 1})
+    assert (response.status_code, response.json) == (404, {"error": "No such bookmark."})
+    assert listed(analyst) == [x1, other]
+    assert other["id"] > max(x1["id"], x2["id"]) and other["version"] == 1
 
 
 # Ownership and grants ---------------------------------------------------------------------------------

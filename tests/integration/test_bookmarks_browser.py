@@ -15,9 +15,9 @@ from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from accounts.web import accounts as accounts_of
+from accounts.requests import accounts as accounts_of
 from bookmarks.ui import dom_id
-from dashboards import ids
+from core import ids
 from tests.integration.browser import click, wait_for_sheet
 
 PASSWORD = "bookmarks-test-password"

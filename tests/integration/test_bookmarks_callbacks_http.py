@@ -7,11 +7,11 @@ import json
 
 import pytest
 
+from accounts.requests import CSRF_COOKIE
+from accounts.requests import accounts as accounts_of
 from accounts.service import viewer_for
-from accounts.web import CSRF_COOKIE
-from accounts.web import accounts as accounts_of
 from bookmarks.service import bookmark_service
-from dashboards import ids
+from core import ids
 from tests.integration.conftest import csrf_from
 
 PASSWORD = "bookmarks-test-password"

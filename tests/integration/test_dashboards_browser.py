@@ -12,7 +12,8 @@ from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from dashboards import ids, registry
+from core import ids
+from dashboards import registry
 from tests.integration.browser import click, text_of, wait_for_sheet
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from data.engine import DataEngine
+from data.files import duckdb_url
 from data.generate import write_tables
-from data.store import duckdb_url
 
 SMALL_SCALE = 0.1
 

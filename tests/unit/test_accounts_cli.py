@@ -17,8 +17,8 @@ from argon2 import PasswordHasher
 from accounts import crypto, models
 from accounts.__main__ import main
 from accounts.crypto import load_or_create_secret_key
+from accounts.requests import safe_next
 from accounts.service import Accounts, viewer_for
-from accounts.web import safe_next
 from db.base import Base
 from settings import ROOT
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from bookmarks import ui
 from bookmarks.service import DefaultView, SavedBookmark
-from dashboards import ids
+from core import ids
+from views.url import search_state, state_search
 
 NOW = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -94,12 +95,12 @@ def test_bmui105_banner_title_keeps_the_dashboard_title_beside_the_bookmark():
 def test_bmui106_the_url_state_round_trips_and_stays_readable():
     state = json.dumps({"dashboard": "restaurant", "filters": {"address": ["10 Resort Plz"], "state": ["Pennsylvania"]},
                         "sheet": "owner-view"}, separators=(",", ":"), sort_keys=True)
-    search = ui.state_search(state)
+    search = state_search(state)
     assert search.startswith("?state=%7B%22dashboard%22:%22restaurant%22,")
     assert " " not in search and "&" not in search
-    assert ui.search_state(search) == state
-    assert ui.search_state("") is None and ui.search_state("?other=1") is None
-    assert ui.search_state(ui.state_search('{"a":"x&state=y"}')) == '{"a":"x&state=y"}'
+    assert search_state(search) == state
+    assert search_state("") is None and search_state("?other=1") is None
+    assert search_state(state_search('{"a":"x&state=y"}')) == '{"a":"x&state=y"}'
 
 
 def test_bmui107_toasts_and_requests_are_new_each_time():

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards.context import QueryContext
 from dashboards.gaming import DASHBOARD, options, queries
 from dashboards.gaming._sql import METRICS
 from dashboards.gaming.queries_players import FLAGGED_LIMIT
+from declarations.context import QueryContext
 
 DATE_COLUMNS = {"games": ["release_date"], "players": ["registered_on", "first_deposit_on"],
                 "campaigns": ["start_date", "end_date"], "onboarding_events": ["started_on", "day"],

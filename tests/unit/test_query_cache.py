@@ -12,16 +12,18 @@ from flask import Flask
 from flask_caching import Cache
 
 from data.engine import DataEngine
-from data.store import duckdb_url
+from data.files import duckdb_url
+from tests.servers import REDIS_URL
 
 SQL = "SELECT COUNT(*) AS n FROM r_stores WHERE state IN :states"
 CACHES = {
     "in-process": {"CACHE_TYPE": "SimpleCache"},
-    "redis": {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://127.0.0.1:6379/0"},
+    "redis": {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL},
 }
 
 
-@pytest.fixture(params=sorted(CACHES))
+@pytest.fixture(params=[pytest.param(name, marks=[pytest.mark.redis] if name == "redis" else [])
+                        for name in sorted(CACHES)])
 def cache(request):
     config = {**CACHES[request.param], "CACHE_KEY_PREFIX": f"viewmark-test-{uuid.uuid4().hex}:"}
     cache = Cache(Flask(__name__), config=config)

@@ -8,8 +8,8 @@ from datetime import date
 import plotly.graph_objects as go
 import pytest
 
-from dashboards.context import QueryContext
 from dashboards.restaurant import DASHBOARD
+from declarations.context import QueryContext
 
 RESORT, MARKET = "10 Resort Plz", "1500 Market St"
 VISUALS = [(sheet.id, visual) for sheet in DASHBOARD.sheets for visual in sheet.visuals]

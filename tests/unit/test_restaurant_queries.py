@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards.context import QueryContext
 from dashboards.restaurant import DASHBOARD, queries
+from declarations.context import QueryContext
 
 RESORT, MARKET, BEST = "10 Resort Plz", "1500 Market St", "120 Broadway"
 SUPPORT_ORDER = ["restaurant", "delivery", "app", "payment"]

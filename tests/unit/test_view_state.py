@@ -6,24 +6,10 @@ import json
 
 import pytest
 
-from bookmarks.state import ViewState, canonical_json, original_state, parse_state, states_equal
 from core.errors import BadRequest, Invalid
-from dashboards.model import Control, Dashboard, Option, Sheet
-
-BOARD = Dashboard(
-    id="demo",
-    title="Demo",
-    sheets=(Sheet("first", "First", ()), Sheet("second", "Second", ())),
-    controls=(
-        Control("date_range", "Date range", "filter", "date_range", ("2021-06-01", "2021-06-30"),
-                bounds=("2021-01-01", "2022-12-31")),
-        Control("state", "State", "filter", "multi", [],
-                options=(Option("Ohio", "Ohio"), Option("Pennsylvania", "Pennsylvania"), Option("Texas", "Texas"))),
-        Control("metric", "Metric", "parameter", "single", "revenue",
-                options=(Option("revenue", "Revenue"), Option("orders", "Orders"))),
-        Control("days", "Days", "parameter", "single", 14, options=(Option(7, "7"), Option(14, "14"))),
-    ),
-)
+from declarations.model import Control
+from tests.unit.boards import BOARD
+from views.state import ViewState, canonical_json, original_state, parse_state, states_equal
 
 
 def allowed(control: Control):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from dashboards.model import Dashboard
+from declarations.model import Dashboard
 
 
 @dataclass(frozen=True)

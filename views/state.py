@@ -1,9 +1,9 @@
-"""The view state: a dashboard's sheet, filters and parameters as canonical JSON.
+"""The view state: a dashboard's sheet, filters and parameters as canonical JSON (docs/view-state.md).
 
 One module parses, validates, canonicalises and compares states for every path that handles them
-(URL, JSON API, bookmarks, shared links). On write (``strict=True``) an invalid state is refused with
-an error naming the field; on read (``strict=False``) the invalid parts are dropped, each with a notice,
-so a state saved before the dashboard changed still opens.
+(URL, JSON API, Dash callbacks, bookmarks, imports, shared links). On write (``strict=True``) an invalid
+state is refused with an error naming the field; on read (``strict=False``) the invalid parts are dropped,
+each with a notice, so a state saved before the dashboard changed still opens.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from core.errors import BadRequest, Invalid
-from dashboards.model import Control, Dashboard
+from declarations.model import Control, Dashboard
 
 STATE_VERSION = 1
 MAX_STATE_CHARS = 20_000
@@ -113,13 +113,17 @@ def parse_state(raw: str | bytes | dict | None, dashboard: Dashboard, allowed: A
     for key in data:
         if key not in ("version", "dashboard", "sheet", "filters", "parameters"):
             problem(key, f"Unknown field “{_short(key)}”.")
-    if data.get("version", STATE_VERSION) != STATE_VERSION:
+    version = data.get("version", STATE_VERSION)
+    if type(version) is not int or version != STATE_VERSION:  # ``true`` and ``1.0`` are not version 1
         problem("version", f"Unsupported state version; expected {STATE_VERSION}.")
     if data.get("dashboard", dashboard.id) != dashboard.id:
         problem("dashboard", f"This state belongs to another dashboard, not “{dashboard.id}”.")
 
     sheet = data.get("sheet", original.sheet)
-    if sheet not in {s.id for s in dashboard.sheets}:
+    if not isinstance(sheet, str):
+        problem("sheet", "“sheet” must be the id of a sheet (text).")
+        sheet = original.sheet
+    elif sheet not in {s.id for s in dashboard.sheets}:
         problem("sheet", f"Sheet “{_short(sheet)}” does not exist on this dashboard.")
         sheet = original.sheet
 

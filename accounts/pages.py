@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_user, logout_user
 
+from accounts.requests import CSRF_COOKIE, SignedInUser, accounts, safe_next
 from accounts.service import SignInRefused, SignInThrottled
-from accounts.web import CSRF_COOKIE, SignedInUser, accounts, safe_next
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 

@@ -1,10 +1,11 @@
-"""Component ids, defined once. The plain strings of PRODUCT.md §7 are stable for users' automation."""
+"""Component ids of every layer, defined once. The plain strings are stable for users' own automation
+(docs/architecture.md, "Stable element ids"); the others may change."""
 
 from __future__ import annotations
 
 from dash import ALL
 
-# Stable ids (PRODUCT.md §7).
+# Stable ids.
 BANNER_TITLE = "banner-title"
 BANNER_MODIFIED = "banner-modified"
 SHEET_TABS = "sheet-tabs"
@@ -12,6 +13,9 @@ SHEET_TABS = "sheet-tabs"
 # Application shell.
 URL = "url"
 PAGE = "page"
+SIGNED_IN_USER = "signed-in-user"
+SIGN_OUT = "sign-out"
+NO_ACCESS = "no-access"  # the page for a dashboard that exists but is not granted
 
 # Dashboard page.
 DASHBOARD_ID = "vm-dashboard-id"
@@ -22,7 +26,7 @@ NOTICES = "vm-notices"
 CSV_DOWNLOAD = "vm-csv-download"
 FILTER_PANEL = "vm-filter-panel"
 
-# Bookmarks (bookmarks/ui.py). Stable ids of PRODUCT.md §7 first.
+# Bookmarks (bookmarks/ui.py). Stable ids first.
 BOOKMARKS_TOGGLE = "bookmarks-toggle"
 BOOKMARK_NAME = "bookmark-name"
 BOOKMARK_ADD = "bookmark-add"

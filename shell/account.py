@@ -7,10 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from accounts.viewer import Viewer
-
-SIGNED_IN_USER = "signed-in-user"
-SIGN_OUT = "sign-out"
-NO_ACCESS = "no-access"  # the page for a dashboard that exists but is not granted
+from core.ids import SIGN_OUT, SIGNED_IN_USER
 
 
 def account_menu(viewer: Viewer) -> html.Div:

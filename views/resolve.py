@@ -1,0 +1,113 @@
+"""Viewer-aware resolution: what a viewer may select, and any state made fit for that viewer.
+
+The view-state module (``views.state``) knows the declaration; this module adds the data and the viewer:
+options computed from the data, the viewer's row restrictions, and dependent filters narrowed by the
+selections they depend on (docs/view-state.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from accounts.viewer import Viewer
+from core.errors import Invalid, ServiceError
+from data.engine import DataEngine
+from declarations.context import QueryContext
+from declarations.model import Control, Dashboard, Option
+from views.state import AllowedValues, Notice, ViewState, original_state, parse_state
+
+
+class ViewResolver:
+    def __init__(self, engine: DataEngine):
+        self.engine = engine
+
+    # What a viewer may select -------------------------------------------------------------------------
+
+    def options(self, control: Control, ctx: QueryContext) -> list[Option]:
+        """The control's options in this context (narrowed by the controls it depends on)."""
+        if control.options_query is not None:
+            return list(control.options_query(self.engine, ctx))
+        return list(control.options)
+
+    def control_options(self, board: Dashboard, state: ViewState, viewer: Viewer) -> dict[str, list[Option]]:
+        """The options of every select control of the page, for this state and viewer."""
+        ctx = self.context(board, state, viewer)
+        return {c.id: self.options(c, ctx) for c in board.controls if c.type != "date_range"}
+
+    def allowed_values(self, board: Dashboard, viewer: Viewer) -> AllowedValues:
+        """For validation: every value a control may take for this viewer, whatever else is selected."""
+        ctx = QueryContext.defaults(board, viewer.restrictions)
+
+        def allowed(control: Control) -> list:
+            return [o.value for o in self.options(control, ctx)]
+
+        return allowed
+
+    # States -------------------------------------------------------------------------------------------
+
+    def original(self, board: Dashboard) -> ViewState:
+        return original_state(board)
+
+    def context(self, board: Dashboard, state: ViewState, viewer: Viewer) -> QueryContext:
+        return QueryContext(board, dict(state.filters), dict(state.parameters), viewer.restrictions)
+
+    def parse(self, board: Dashboard, raw: Any, viewer: Viewer, *, strict: bool) -> tuple[ViewState, list[Notice]]:
+        """``raw`` validated for this viewer: strictly (``Invalid`` naming the field) or leniently (notices)."""
+        state, notices = parse_state(raw, board, self.allowed_values(board, viewer), strict=strict)
+        if not strict:
+            state, narrowed = self.narrow(board, state, viewer)
+            notices += narrowed
+        return state, notices
+
+    def read(self, board: Dashboard, raw: Any, viewer: Viewer, what: str) -> tuple[ViewState, list[Notice]]:
+        """A stored or linked state, read leniently; one that is not even a JSON object opens the Original.
+
+        ``what`` names the state in the notice (“The bookmark “Texas””, “The link’s view”).
+        """
+        try:
+            return self.parse(board, raw, viewer, strict=False)
+        except ServiceError as exc:
+            return self.original(board), [Notice("state", f"{what} could not be read: {exc.message}")]
+
+    def narrow(self, board: Dashboard, state: ViewState, viewer: Viewer) -> tuple[ViewState, list[Notice]]:
+        """Drops values of dependent controls that the other selections no longer allow, with notices.
+
+        Controls are visited in declaration order, so a narrowed city narrows the addresses after it.
+        """
+        filters = dict(state.filters)
+        notices: list[Notice] = []
+        for control in board.controls:
+            if not control.depends_on or control.type != "multi" or not filters.get(control.id):
+                continue
+            ctx = self.context(board, ViewState(state.dashboard, state.sheet, filters, state.parameters), viewer)
+            possible = {o.value for o in self.options(control, ctx)}
+            kept = [v for v in filters[control.id] if v in possible]
+            dropped = [v for v in filters[control.id] if v not in possible]
+            if dropped:
+                names = ", ".join(f"“{v}”" for v in dropped)
+                by = " and ".join(board.control(d).label.lower() for d in control.depends_on)
+                notices.append(Notice(f"filters.{control.id}",
+                                      f"{control.label} {names} removed: not in the selected {by}."))
+                filters[control.id] = kept
+        return ViewState(state.dashboard, state.sheet, filters, state.parameters), notices
+
+
+def state_from_controls(board: Dashboard, sheet: Any, selects: Mapping[Any, Any],
+                        dates: Mapping[Any, Any] | None = None) -> dict:
+    """The raw state that a page's controls describe: select controls' values and date ranges by id.
+
+    The controls are the page's own, so an id the dashboard does not declare (or a select sent as a date
+    range) means a forged or stale request: refused naming the control, not guessed at. The values
+    themselves are validated by ``ViewResolver.parse``.
+    """
+    raw: dict = {"dashboard": board.id, "sheet": sheet, "filters": {}, "parameters": {}}
+    declared = {c.id: c for c in board.controls}
+    for values, is_date in ((selects, False), (dates or {}, True)):
+        for control_id, value in values.items():
+            control = declared.get(control_id) if isinstance(control_id, str) else None
+            if control is None or (control.type == "date_range") != is_date:
+                name = str(control_id)[:60]
+                raise Invalid(f"Unknown control “{name}” on the dashboard “{board.id}”.", f"controls.{name}")
+            raw[f"{control.kind}s"][control.id] = value
+    return raw

@@ -1,0 +1,18 @@
+"""The state's URL form: ``?state=<canonical JSON>`` (docs/view-state.md)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, quote
+
+PARAM = "state"
+
+
+def state_search(state_json: str) -> str:
+    """``?state=<canonical JSON>``, percent-encoded but for a few characters that keep it readable."""
+    return f"?{PARAM}=" + quote(state_json, safe=":,")
+
+
+def search_state(search: str | None) -> str | None:
+    """The state text of a query string (``?state=…``), or ``None`` when it has none."""
+    values = parse_qs((search or "").lstrip("?")).get(PARAM)
+    return values[0] if values else None
