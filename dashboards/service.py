@@ -57,13 +57,15 @@ class DashboardService:
     # Data -------------------------------------------------------------------------------------------
 
     def sheet_data(self, dashboard: Dashboard, state: ViewState, viewer: Viewer) -> tuple[Sheet, list[VisualData]]:
-        """Every visual's rows. Visuals that share a query (one table, two charts) share one run of it."""
+        """Every visual's rows, each distinct statement run once: visuals that share a query (one table, two
+        charts) share its frame, and queries that share a statement share its run (``RenderScope``)."""
         sheet = dashboard.sheet(state.sheet)
         ctx = self.views.context(dashboard, state, viewer)
+        scope = self.engine.render()
         frames: dict = {}
         for visual in sheet.visuals:
             if visual.query not in frames:
-                frames[visual.query] = visual.query(self.engine, ctx)
+                frames[visual.query] = visual.query(scope, ctx)
         return sheet, [VisualData(v, frames[v.query]) for v in sheet.visuals]
 
     def visual_frame(self, dashboard: Dashboard, state: ViewState, visual_id: str,

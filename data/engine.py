@@ -75,6 +75,35 @@ class DataEngine:
     def dispose(self) -> None:
         self._engine.dispose()
 
+    def render(self) -> RenderScope:
+        """A view of this engine for one render of a sheet: each distinct statement runs once in it."""
+        return RenderScope(self)
+
+
+class RenderScope:
+    """One render's engine: visuals whose queries share a statement (a ranking, an average) share its run.
+
+    It lives for one render only, so it never serves rows of another view or dataset version.
+    """
+
+    def __init__(self, engine: DataEngine):
+        self.engine = engine
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect
+
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        key = json.dumps([sql, params or {}], sort_keys=True, default=str)
+        if key not in self._frames:
+            self._frames[key] = self.engine.query(sql, params)
+        return self._frames[key].copy()  # a visual may reshape its rows in place
+
+    def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        frame = self.query(sql, params)
+        return None if frame.empty else frame.iat[0, 0]
+
 
 @dataclass
 class Where:
