@@ -20,6 +20,7 @@ from data.engine import DataEngine
 from data.store import ensure_dataset
 from db.database import Database
 from settings import ROOT, Settings
+from shares import web as shares_web
 from shell import callbacks as shell_callbacks
 from views.resolve import ViewResolver
 
@@ -64,9 +65,10 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         external_stylesheets=[],
     )
-    app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE)],
-                          className="vm-app")
+    app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), dcc.Store(id=ids.SHOWN_PATH),
+                           html.Div(id=ids.PAGE)], className="vm-app")
     shell_callbacks.register(app)
+    shares_web.init_app(server)
     # Sign-in, CSRF checks and security headers in front of every route registered above.
     accounts_web.init_app(app)
     return app

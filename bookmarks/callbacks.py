@@ -26,7 +26,7 @@ from core.runtime import runtime
 from dashboards.clicks import clicked
 from views.preferences import ViewPreferences
 from views.state import canonical_json
-from views.url import search_state, state_search
+from views.url import normalized, search_state, state_search
 
 
 def register(app: Dash) -> None:
@@ -169,9 +169,12 @@ def register(app: Dash) -> None:
         return *_listing(dashboard_id, active), ui.toast(report.summary()), None
 
     @app.callback(Output(ids.BANNER_TITLE, "children"), Output(ids.BANNER_MODIFIED, "hidden"),
-                  Output(ids.URL, "search"), Input(ids.VIEW_STATE, "data"), Input(ids.ACTIVE_BOOKMARK, "data"),
-                  State(ids.URL, "search"), State(ids.OPENED_STATE, "data"), State(ids.DASHBOARD_ID, "data"))
-    def track(state, active, search, opened, dashboard_id):
+                  Output(ids.URL, "search"), Output(ids.URL, "pathname"),
+                  Output(ids.SHOWN_PATH, "data", allow_duplicate=True),
+                  Input(ids.VIEW_STATE, "data"), Input(ids.ACTIVE_BOOKMARK, "data"),
+                  State(ids.URL, "search"), State(ids.URL, "pathname"), State(ids.OPENED_STATE, "data"),
+                  State(ids.DASHBOARD_ID, "data"), prevent_initial_call="initial_duplicate")
+    def track(state, active, search, pathname, opened, dashboard_id):
         """The banner (active bookmark, *Modified*), the address bar and the server-side last state."""
         viewer = current_viewer()
         service = bookmark_service()
@@ -180,18 +183,29 @@ def register(app: Dash) -> None:
         banner = ui.title(board.title, active.get("name") if active else None)
         # When the page applied a bookmark, the new state and the new active bookmark arrive together.
         if f"{ids.VIEW_STATE}.data" not in callback_context.triggered_prop_ids or not state:
-            return banner, not modified, no_update
+            return banner, not modified, no_update, no_update, no_update
         current = service.views.parse(board, state, viewer, strict=False)[0]
         if viewer.user_id is not None:
             # Never in the user's way: the last view is a convenience (and skipped when unchanged).
             with contextlib.suppress(ServiceError, SQLAlchemyError):
                 ViewPreferences(runtime().db).remember(viewer.user_id, current)
-        return banner, not modified, _search_for(service, board, viewer, current, search, opened)
+        new_search = _search_for(service, board, viewer, current, search, opened)
+        if new_search is no_update or normalized(pathname) == board.path:
+            return banner, not modified, new_search, no_update, no_update
+        # A changed shared view (/s/<token>) is the viewer's own view of the dashboard from now on: its
+        # address becomes the dashboard's, and the page on screen says it already shows that path.
+        return banner, not modified, new_search, board.path, board.path
 
     app.clientside_callback(
         ClientsideFunction("viewmark_bookmarks", "follow_url"),
         request_out, Input(ids.URL, "search"), State(ids.URL, "pathname"), State(ids.VIEW_STATE, "data"),
         State(ids.OPENED_STATE, "data"), State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
+
+    # The address bar holds the opened view from the start (replacing the entry: no extra history step).
+    # (An output, so that Dash calls it when the page appears: it does not for callbacks without one.)
+    app.clientside_callback(ClientsideFunction("viewmark_bookmarks", "show_opened"),
+                            Output(ids.OPENED_SHOWN, "data"), Input(ids.OPENED_SEARCH, "data"),
+                            State(ids.DASHBOARD_ID, "data"))
 
     app.clientside_callback(ClientsideFunction("viewmark_bookmarks", "focus"),
                             Input(ids.BOOKMARK_FOCUS, "data"), prevent_initial_call=True)
@@ -252,12 +266,8 @@ def _mover(offset: int):
     return move
 
 
-def _share(_c: Context) -> dict:
-    return {"toast": ui.toast("Sharing is available soon.", "warning")}
-
-
 ACTIONS = {"apply": _apply, "update": _update, "default": _set_default, "no-default": _clear_default,
-           "up": _mover(-1), "down": _mover(1), "share": _share}
+           "up": _mover(-1), "down": _mover(1)}
 
 
 # Helpers ----------------------------------------------------------------------------------------------

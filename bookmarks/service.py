@@ -118,7 +118,8 @@ class BookmarkService:
             bookmarks = tuple(repo.listing(viewer.user_id, board.id))
             default = preferences.read_default(repo.s, viewer.user_id, board.id)
         active = next((b for b in bookmarks if b.id == opening.bookmark_id), None)
-        if active is None and opening.source != "original":
+        # A shared view is someone else's until the viewer saves it, even when it equals one of theirs.
+        if active is None and opening.source not in ("original", "shared"):
             active = next((b for b in bookmarks if canonical_json(b.state) == opening.state.to_json()), None)
         return Pane(bookmarks, default, active)
 

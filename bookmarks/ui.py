@@ -50,12 +50,19 @@ def title(dashboard_title: str, bookmark_name: str | None):
 
 # The page's parts -------------------------------------------------------------------------------------
 
-def page_parts(board: Dashboard, opened: ViewState, pane: Pane) -> list:
-    """Everything the dashboard page needs for bookmarks besides the banner buttons."""
+def page_parts(board: Dashboard, opened: ViewState, pane: Pane, *, pane_extras: list | None = None,
+               opened_search: str | None = None) -> list:
+    """Everything the dashboard page needs for bookmarks besides the banner buttons.
+
+    ``pane_extras`` go at the foot of the pane (parts of layers above, such as *My shared links*);
+    ``opened_search`` is the ``?state=`` the address bar should hold for the opened view, if it differs.
+    """
     children, versions = bookmark_list(pane.bookmarks, pane.default, pane.active.id if pane.active else None)
     return [
         dcc.Store(id=ids.ACTIVE_BOOKMARK, data=active_data(pane.active)),
         dcc.Store(id=ids.OPENED_STATE, data=opened.to_dict()),
+        dcc.Store(id=ids.OPENED_SEARCH, data=opened_search),
+        dcc.Store(id=ids.OPENED_SHOWN),
         dcc.Store(id=ids.BOOKMARK_VERSIONS, data=versions),
         dcc.Store(id=ids.DIALOG_TARGET),
         dcc.Store(id=ids.BOOKMARK_FOCUS),
@@ -64,6 +71,7 @@ def page_parts(board: Dashboard, opened: ViewState, pane: Pane) -> list:
             add_form(),
             html.Div(children, id=ids.BOOKMARK_LIST, className="vm-bookmark-list"),
             transfer_buttons(),
+            *(pane_extras or []),
         ], id=ids.BOOKMARKS_PANE, title="Bookmarks", placement="end", is_open=False, scrollable=True,
             class_name="vm-bookmarks-pane"),
         rename_dialog(),
@@ -122,10 +130,7 @@ def bookmark_item(bookmark: SavedBookmark, index: int, count: int, active: bool)
         _menu_item("Update with this view", "update", bookmark.id),
         (_menu_item("Remove as default", "no-default", bookmark.id) if bookmark.is_default
          else _menu_item("Set as default", "default", bookmark.id)),
-        # Enabled by the sharing feature; until then it says why it is there.
-        html.Span(_menu_item(["Share ", html.Small("(available soon)", className="text-secondary")],
-                             "share", bookmark.id, disabled=True),
-                  title="Available soon", className="d-block vm-share-soon"),
+        _menu_item("Share…", "share", bookmark.id),
         dbc.DropdownMenuItem(divider=True),
         _menu_item("Delete…", "delete", bookmark.id, class_name="text-danger"),
     ]

@@ -39,3 +39,13 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class Forbidden(ServiceError):
+    """Known but not allowed — only where saying so reveals nothing (the viewer holds the link already)."""
+
+    status = 403
+
+
+class TooMany(ServiceError):
+    status = 429

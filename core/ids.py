@@ -13,9 +13,13 @@ SHEET_TABS = "sheet-tabs"
 # Application shell.
 URL = "url"
 PAGE = "page"
+SHOWN_PATH = "vm-shown-path"  # the path the page on screen was built for (the route skips rebuilding it)
+OPENED_SEARCH = "vm-opened-search"  # ``?state=`` of the view a dashboard page opened with
+OPENED_SHOWN = "vm-opened-shown"  # set once the address bar holds the opened view
 SIGNED_IN_USER = "signed-in-user"
 SIGN_OUT = "sign-out"
 NO_ACCESS = "no-access"  # the page for a dashboard that exists but is not granted
+LINK_GONE = "link-gone"  # the page for a shared link that is unknown, revoked or expired
 
 # Dashboard page.
 DASHBOARD_ID = "vm-dashboard-id"
@@ -80,3 +84,35 @@ def bookmark_action(action: str, bookmark=ALL) -> dict:
     bookmark id, or ``ORIGINAL_BOOKMARK`` for the Original dashboard.
     """
     return {"type": "vm-bookmark", "action": action, "bookmark": bookmark}
+
+
+# Shared links (shares/ui.py). Stable ids first.
+SHARE_OPEN = "share-open"  # the banner's Share button
+SHARE_URL = "share-url"  # the link, read-only, in the share dialog
+SHARE_COPY = "share-copy"
+SHARE_EXPIRY = "share-expiry"  # never, 1d, 7d, 30d (shares.service.EXPIRY_CHOICES)
+SHARE_OWNER = "share-owner"  # on a page opened from a link: who shared it, when
+SHARE_SAVE = "share-save"  # … and *Save as my bookmark*
+SHARES_LIST = "shares-list"  # the user's links, in the *My shared links* dialog
+SHARE_TOKEN = "vm-share-token"  # the token of the link the page was opened from (None on other pages)
+SHARE_CHECK = "vm-share-check"  # asks the server whether the page's link still opens (a new value each time)
+SHARE_STATUS = "vm-share-status"  # why the page's link no longer opens (None while it does)
+SHARE_GONE = "vm-share-gone"  # that reason, shown beside share-owner
+SHARE_SOURCE = "vm-share-source"  # what the share dialog shares: dashboard and state, or a bookmark
+SHARE_DIALOG = "vm-share-dialog"
+SHARE_INTRO = "vm-share-intro"
+SHARE_EXPIRES = "vm-share-expires"
+SHARE_COPIED = "vm-share-copied"
+SHARE_ERROR = "vm-share-error"
+SAVE_SHARE_DIALOG = "vm-save-share-dialog"
+SAVE_SHARE_NAME = "vm-save-share-name"
+SAVE_SHARE_ERROR = "vm-save-share-error"
+SAVE_SHARE_CONFIRM = "vm-save-share-confirm"
+SAVE_SHARE_CANCEL = "vm-save-share-cancel"
+SHARES_OPEN = "vm-shares-open"  # *My shared links*, at the foot of the bookmarks pane
+SHARES_DIALOG = "vm-shares-dialog"
+
+
+def share_revoke(token=ALL) -> dict:
+    """The Revoke button of one of the user's live links in *My shared links* (property ``n_clicks``)."""
+    return {"type": "vm-share-revoke", "token": token}

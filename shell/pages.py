@@ -1,4 +1,5 @@
-"""The pages of the application: home, a dashboard (with its bookmark pane), not found, no access.
+"""The pages of the application: home, a dashboard (with its bookmark pane), a shared view, not found,
+no access, a link that is gone.
 
 Which page a path shows is the route table at the end of this module.
 """
@@ -12,14 +13,17 @@ from accounts.viewer import Viewer
 from bookmarks import ui as bookmarks_ui
 from bookmarks.service import bookmark_service
 from core.errors import ServiceError
-from core.ids import NO_ACCESS
+from core.ids import LINK_GONE, NO_ACCESS
 from core.runtime import runtime
 from dashboards import layout, registry
+from declarations.model import Dashboard
+from shares import ui as shares_ui
+from shares.service import LinkGone, NoAccess, ShareInfo, share_service
 from shell.banner import banner
 from shell.routes import Route, resolve
 from views.preferences import ViewPreferences
 from views.sources import OpenRequest, open_view, standard_sources
-from views.url import search_state
+from views.url import search_state, state_search
 
 
 def home(viewer: Viewer, search: str | None = None) -> html.Div:
@@ -36,22 +40,60 @@ def home(viewer: Viewer, search: str | None = None) -> html.Div:
 
 
 def dashboard(viewer: Viewer, search: str | None = None, *, dashboard_id: str):
-    rt = runtime()
     try:
-        board = rt.dashboards.get(dashboard_id, viewer)
+        board = runtime().dashboards.get(dashboard_id, viewer)
     except ServiceError:
         known = registry.get(dashboard_id)
         return no_access(known.title, viewer) if known is not None else not_found(viewer)
+    return dashboard_page(board, viewer, OpenRequest(board, viewer, url_state=search_state(search)))
+
+
+def shared(viewer: Viewer, search: str | None = None, *, token: str):
+    """``/s/<token>``: the shared view on its dashboard's own page, for this viewer."""
+    try:
+        share = share_service().check(viewer, token)
+    except LinkGone:
+        return link_gone(viewer)
+    except NoAccess as exc:
+        return no_access(registry.get(exc.dashboard_id).title, viewer)
+    board = runtime().dashboards.get(share.dashboard, viewer)
+    # An explicit ?state= (a reload after changing the view) is the view; otherwise the snapshot.
+    return dashboard_page(board, viewer, OpenRequest(board, viewer, url_state=search_state(search),
+                                                     share_token=token), share)
+
+
+def dashboard_page(board: Dashboard, viewer: Viewer, request: OpenRequest, share: ShareInfo | None = None):
+    """A dashboard with its bookmark pane and sharing, opened from the first view source that answers."""
+    rt = runtime()
     bookmarks = bookmark_service()
     # link > shared snapshot > default view > last view > Original (docs/view-state.md).
-    sources = standard_sources(ViewPreferences(rt.db), bookmarks)
-    opening = open_view(OpenRequest(board, viewer, url_state=search_state(search)), sources, rt.views)
+    sources = standard_sources(ViewPreferences(rt.db), bookmarks, share_service())
+    opening = open_view(request, sources, rt.views)
     pane = bookmarks.pane(viewer, board, opening)
     state = opening.state
+    # A shared view is nobody's bookmark here: the banner says whose it is instead (share-owner).
     title = bookmarks_ui.title(board.title, pane.active.name if pane.active else None)
+    tools = [*bookmarks_ui.banner_tools(), *shares_ui.banner_tools()]
+    if opening.source == "shared" and share is not None:
+        tools += shares_ui.shared_banner(share)
+    # The address bar holds the view it shows (a shared link keeps /s/<token> until the view changes).
+    opened_search = None if opening.source in ("url", "shared") else state_search(state.to_json())
+    token = request.share_token if opening.source == "shared" else None
+    extras = [*bookmarks_ui.page_parts(board, state, pane, pane_extras=[shares_ui.pane_link()],
+                                       opened_search=opened_search),
+              *shares_ui.page_parts(board, token, share.name if token and share else None)]
     return layout.dashboard_page(board, state, rt.views.control_options(board, state, viewer), opening.notices,
-                                 banner(title, viewer, current=board.id, tools=bookmarks_ui.banner_tools()),
-                                 extras=bookmarks_ui.page_parts(board, state, pane))
+                                 banner(title, viewer, current=board.id, tools=tools), extras=extras)
+
+
+def link_gone(viewer: Viewer) -> html.Div:
+    """Unknown, revoked and expired links look the same, so tokens cannot be probed (HTTP 404)."""
+    return html.Div([banner("Link not available", viewer), html.Main(html.Div([
+        html.H2("This link is no longer available", className="h4"),
+        html.P("It may have been revoked by the person who shared it, or it has expired. Ask them for a new "
+               "link."),
+        dcc.Link("Back to your dashboards", href="/"),
+    ], className="container py-4", id=LINK_GONE))])
 
 
 def not_found(viewer: Viewer, search: str | None = None) -> html.Div:
@@ -74,6 +116,7 @@ def no_access(title: str, viewer: Viewer) -> html.Div:
 ROUTES = (
     Route("/", home),
     Route("/dashboards/<dashboard_id>", dashboard),
+    Route("/s/<token>", shared),
 )
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from views.url import normalized
+
 Page = Callable[..., Any]
 
 
@@ -31,7 +33,7 @@ class Route:
 
 def resolve(routes: Sequence[Route], pathname: str | None) -> tuple[Page, dict[str, str]] | None:
     """The first route matching the path (a trailing slash does not count), with its parameters."""
-    path = (pathname or "/").rstrip("/") or "/"
+    path = normalized(pathname)
     for route in routes:
         params = route.match(path)
         if params is not None:

@@ -15,7 +15,7 @@ from core.errors import Invalid, ServiceError
 from data.engine import DataEngine
 from declarations.context import QueryContext
 from declarations.model import Control, Dashboard, Option
-from views.state import AllowedValues, Notice, ViewState, original_state, parse_state
+from views.state import AllowedValues, Notice, ViewState, load_json, original_state, parse_state
 
 
 class ViewResolver:
@@ -53,11 +53,20 @@ class ViewResolver:
         return QueryContext(board, dict(state.filters), dict(state.parameters), viewer.restrictions)
 
     def parse(self, board: Dashboard, raw: Any, viewer: Viewer, *, strict: bool) -> tuple[ViewState, list[Notice]]:
-        """``raw`` validated for this viewer: strictly (``Invalid`` naming the field) or leniently (notices)."""
-        state, notices = parse_state(raw, board, self.allowed_values(board, viewer), strict=strict)
+        """``raw`` validated for this viewer: strictly (``Invalid`` naming the field) or leniently (notices).
+
+        Read leniently, values outside the viewer's row restrictions (another brand, in a link from a
+        colleague who may see it) are left out with a notice that the view was narrowed; written, they are
+        refused like any value that is not an option.
+        """
+        allowed = self.allowed_values(board, viewer)
+        restricted: list[Notice] = []
+        if not strict and viewer.restrictions:
+            raw, restricted = _within_restrictions(board, load_json(raw), viewer, allowed)
+        state, notices = parse_state(raw, board, allowed, strict=strict)
         if not strict:
             state, narrowed = self.narrow(board, state, viewer)
-            notices += narrowed
+            notices = restricted + notices + narrowed
         return state, notices
 
     def read(self, board: Dashboard, raw: Any, viewer: Viewer, what: str) -> tuple[ViewState, list[Notice]]:
@@ -91,6 +100,28 @@ class ViewResolver:
                                       f"{control.label} {names} removed: not in the selected {by}."))
                 filters[control.id] = kept
         return ViewState(state.dashboard, state.sheet, filters, state.parameters), notices
+
+
+def _within_restrictions(board: Dashboard, data: dict, viewer: Viewer,
+                         allowed: AllowedValues) -> tuple[dict, list[Notice]]:
+    """``data`` with the values of restricted filters that this viewer may not see left out, and notices."""
+    filters = data.get("filters")
+    if not isinstance(filters, dict):
+        return data, []
+    filters, notices = dict(filters), []
+    for control_id in viewer.restrictions:
+        values = filters.get(control_id)
+        if control_id not in {c.id for c in board.controls} or not isinstance(values, list):
+            continue
+        control = board.control(control_id)
+        options = {str(v) for v in allowed(control)}
+        hidden = [v for v in values if isinstance(v, (str, int)) and str(v) not in options]
+        if hidden:
+            filters[control_id] = [v for v in values if v not in hidden]
+            names = ", ".join(f"“{str(v)[:60]}”" for v in hidden[:5])
+            notices.append(Notice(f"filters.{control_id}", f"{control.label} {names} left out: this view was "
+                                  f"narrowed to the {control.label.lower()}s you may see."))
+    return {**data, "filters": filters}, notices
 
 
 def state_from_controls(board: Dashboard, sheet: Any, selects: Mapping[Any, Any],

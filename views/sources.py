@@ -40,6 +40,7 @@ class Found:
     what: str = "The view"
     bookmark_id: int | None = None  # the bookmark it was saved as, when the source knows
     details: dict = field(default_factory=dict)  # what the page may show about it (a share's owner …)
+    notices: tuple[Notice, ...] = ()  # what only the source can tell (a shared view narrowed for this viewer)
 
 
 @dataclass(frozen=True)
@@ -155,5 +156,7 @@ def open_view(request: OpenRequest, sources: Sequence[ViewSource], resolver: Vie
             state, notices = found.raw, []
         else:
             state, notices = resolver.read(request.board, found.raw, request.viewer, found.what)
+        told = {n.field for n in notices}
+        notices += [n for n in found.notices if n.field not in told]
         return Opening(state, notices, found.source, found.bookmark_id, found.details)
     raise LookupError("No view source answered: end the chain with OriginalSource.")

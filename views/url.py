@@ -16,3 +16,8 @@ def search_state(search: str | None) -> str | None:
     """The state text of a query string (``?state=…``), or ``None`` when it has none."""
     values = parse_qs((search or "").lstrip("?")).get(PARAM)
     return values[0] if values else None
+
+
+def normalized(pathname: str | None) -> str:
+    """A path as pages are told apart: a trailing slash does not count."""
+    return (pathname or "/").rstrip("/") or "/"

@@ -56,6 +56,19 @@
       return {state: wanted, nonce: String(Date.now()) + String(Math.random())};
     },
 
+    // The view a dashboard opened with (a default, the last view, the Original) goes into the address bar
+    // in place of the bare /dashboards/<id>, so the address always holds the view on screen.
+    show_opened: function (search, dashboardId) {
+      var path = window.location.pathname.replace(/\/+$/, "");
+      if (search && path === "/dashboards/" + dashboardId && stateOf(window.location.search) === null) {
+        window.history.replaceState(window.history.state, "", path + search + window.location.hash);
+        // dcc.Location must hear of it: with a stale href it would push that href on its next change.
+        window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+        return true;
+      }
+      return window.dash_clientside.no_update;
+    },
+
     focus: function (domId) {
       if (domId) {
         setTimeout(function () {

@@ -6,18 +6,26 @@
   users are created explicitly (``seed_demo_users=False`` skips them).
 * ``sign_in(client, username, password)`` — signs a Flask test client in through the ``/login`` form.
 * ``login(dash_duo, username, password)`` — the same in the browser.
+* ``api_of(username)`` — a module's signed-in JSON API client (``Api``) per demo user.
+* ``new_user()`` and ``sign_in_to(username, path)`` — a fresh user, and a fresh browser session of one,
+  on the module's ``app``.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import time
+import uuid
 from pathlib import Path
 
 import duckdb
 import pytest
+from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
 from accounts.demo import DEMO_PASSWORD, ensure_demo_users
+from accounts.requests import CSRF_COOKIE
 from accounts.requests import accounts as accounts_of
 from core.ids import SIGNED_IN_USER
 from data.files import duckdb_url
@@ -27,6 +35,7 @@ from settings import Settings
 SMALL_SCALE = 0.1
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+TEST_PASSWORD = "viewmark-test-password"  # the password of the users ``new_user`` makes
 
 
 @pytest.fixture(scope="session")
@@ -97,3 +106,96 @@ def login():
         return dash_duo.driver.find_element(By.ID, SIGNED_IN_USER)
 
     return login
+
+
+# JSON API clients ----------------------------------------------------------------------------------------
+
+class Api:
+    """A signed-in test client that sends the CSRF header, as the browser does."""
+
+    def __init__(self, client):
+        self.client = client
+        if client.get_cookie(CSRF_COOKIE) is None:
+            client.get("/")
+        self.headers = {"X-CSRFToken": client.get_cookie(CSRF_COOKIE).value}
+
+    def __getattr__(self, method):
+        def call(path, body=None, data=None, **kwargs):
+            if body is not None:
+                data = json.dumps(body)
+            return getattr(self.client, method)(path, data=data, headers=self.headers,
+                                                content_type="application/json", **kwargs)
+        return call
+
+
+def sign_in_client(client, username: str, password: str = DEMO_PASSWORD):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token,
+                                       "next": "/"})
+
+
+@pytest.fixture(scope="module")
+def api_of(app):
+    """One signed-in ``Api`` per demo user for the module's ``app`` (signing in is slow on purpose)."""
+    clients = {}
+
+    def api_of(username):
+        if username not in clients:
+            client = app.server.test_client()
+            assert sign_in_client(client, username).status_code == 303
+            clients[username] = Api(client)
+        return clients[username]
+
+    return api_of
+
+
+# Browser sessions ----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def new_user(app):
+    """A user of the module's ``app`` with nothing saved yet: no bookmarks, no default, no last state."""
+
+    def new_user(dashboards=("restaurant", "gaming")) -> str:
+        name = f"u{uuid.uuid4().hex[:8]}"
+        with app.server.app_context():
+            accounts_of().create_user(name, TEST_PASSWORD, dashboards=dashboards)
+        return name
+
+    return new_user
+
+
+@pytest.fixture
+def sign_in_to(dash_duo, app, login):
+    """Signs ``username`` in (a fresh session: cookies cleared) and opens ``path``."""
+    from tests.integration.browser import wait_for_sheet
+
+    started = []
+
+    def sign_in_to(username: str, path: str = "/dashboards/restaurant", password: str = TEST_PASSWORD):
+        if not started:
+            dash_duo.driver.set_window_size(1400, 1000)
+            dash_duo.start_server(app, navigate=False)
+            started.append(True)
+        else:
+            forget_session(dash_duo)
+        login(dash_duo, username, password=password, path=path)
+        wait_for_sheet(dash_duo)
+        return dash_duo
+
+    return sign_in_to
+
+
+def forget_session(dash_duo):
+    """Ends the browser's session as a new browser would start: no cookies.
+
+    Leaves the app first, and deletes until no cookie comes back: an answer still on its way (a callback,
+    the favicon) would otherwise set the session cookie again.
+    """
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/assets/viewmark/viewmark.css")
+
+    def gone() -> bool:
+        dash_duo.driver.delete_all_cookies()
+        time.sleep(0.5)
+        return dash_duo.driver.get_cookies() == []
+
+    until(gone, timeout=15)

@@ -206,11 +206,12 @@ def csv_payload(dashboard_id: str, sheet: str, visual_id: str, **filters) -> dic
 
 def route_payload(pathname: str, search: str = "") -> dict:
     return {
-        "output": f"{ids.PAGE}.children",
-        "outputs": {"id": ids.PAGE, "property": "children"},
+        "output": f"..{ids.PAGE}.children...{ids.SHOWN_PATH}.data..",
+        "outputs": [{"id": ids.PAGE, "property": "children"}, {"id": ids.SHOWN_PATH, "property": "data"}],
         "inputs": [{"id": ids.URL, "property": "pathname", "value": pathname}],
         "changedPropIds": [f"{ids.URL}.pathname"],
-        "state": [{"id": ids.URL, "property": "search", "value": search}],
+        "state": [{"id": ids.URL, "property": "search", "value": search},
+                  {"id": ids.SHOWN_PATH, "property": "data", "value": None}],
     }
 
 

@@ -8,11 +8,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from accounts.demo import DEMO_PASSWORD
-from accounts.requests import CSRF_COOKIE
 from bookmarks.models import Bookmark
 from core.runtime import EXTENSION
-from tests.integration.conftest import csrf_from
 from views.preferences import DashboardPreference
 
 PA_WEEK = {"sheet": "owner-view", "filters": {"date_range": ["2021-12-01", "2021-12-31"],
@@ -34,50 +31,6 @@ def no_bookmarks(app):
     with app.server.extensions[EXTENSION].db.session() as s:
         s.execute(sa.delete(DashboardPreference))
         s.execute(sa.delete(Bookmark))
-
-
-class Api:
-    """A signed-in test client that sends the CSRF header, as the browser does."""
-
-    def __init__(self, client):
-        self.client = client
-        if client.get_cookie(CSRF_COOKIE) is None:
-            client.get("/")
-        self.headers = {"X-CSRFToken": client.get_cookie(CSRF_COOKIE).value}
-
-    def __getattr__(self, method):
-        def call(path, body=None, data=None, **kwargs):
-            if body is not None:
-                data = json.dumps(body)
-            return getattr(self.client, method)(path, data=data, headers=self.headers,
-                                                content_type="application/json", **kwargs)
-        return call
-
-
-@pytest.fixture(scope="module")
-def api_of(app, sign_in_module):
-    clients = {}
-
-    def api_of(username):
-        if username not in clients:
-            client = app.server.test_client()
-            assert sign_in_module(client, username).status_code == 303
-            clients[username] = Api(client)
-        return clients[username]
-
-    return api_of
-
-
-@pytest.fixture(scope="module")
-def sign_in_module():
-    """The conftest's ``sign_in``, for module-scoped clients."""
-
-    def sign_in(client, username):
-        token = csrf_from(client.get("/login").get_data(as_text=True))
-        return client.post("/login", data={"username": username, "password": DEMO_PASSWORD,
-                                           "csrf_token": token, "next": "/"})
-
-    return sign_in
 
 
 @pytest.fixture

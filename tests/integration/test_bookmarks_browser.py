@@ -15,12 +15,10 @@ from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from accounts.requests import accounts as accounts_of
 from bookmarks.ui import dom_id
 from core import ids
 from tests.integration.browser import click, wait_for_sheet
 
-PASSWORD = "bookmarks-test-password"
 TOGGLE, NAME, TITLE, MODIFIED = (f"#{i}" for i in (ids.BOOKMARKS_TOGGLE, ids.BOOKMARK_NAME, ids.BANNER_TITLE,
                                                    ids.BANNER_MODIFIED))
 TOASTS = f"#{ids.BOOKMARK_TOASTS}"
@@ -31,55 +29,7 @@ def app(make_app):
     return make_app()
 
 
-@pytest.fixture
-def new_user(app):
-    """A user of both dashboards with nothing saved yet: no bookmarks, no default, no last state."""
-
-    def new_user(dashboards=("restaurant", "gaming")) -> str:
-        name = f"u{uuid.uuid4().hex[:8]}"
-        with app.server.app_context():
-            accounts_of().create_user(name, PASSWORD, dashboards=dashboards)
-        return name
-
-    return new_user
-
-
-@pytest.fixture
-def sign_in_to(dash_duo, app, login):
-    """Signs ``username`` in (a fresh session: cookies cleared) and opens ``path``."""
-    started = []
-
-    def sign_in_to(username: str, path: str = "/dashboards/restaurant", password: str = PASSWORD):
-        if not started:
-            dash_duo.driver.set_window_size(1400, 1000)
-            dash_duo.start_server(app, navigate=False)
-            started.append(True)
-        else:
-            forget_session(dash_duo)
-        login(dash_duo, username, password=password, path=path)
-        wait_for_sheet(dash_duo)
-        return dash_duo
-
-    return sign_in_to
-
-
 # Helpers ---------------------------------------------------------------------------------------------
-
-def forget_session(dash_duo):
-    """Ends the browser's session as a new browser would start: no cookies.
-
-    Leaves the app first, and deletes until no cookie comes back: an answer still on its way (a callback,
-    the favicon) would otherwise set the session cookie again.
-    """
-    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/assets/viewmark/viewmark.css")
-
-    def gone() -> bool:
-        dash_duo.driver.delete_all_cookies()
-        time.sleep(0.5)
-        return dash_duo.driver.get_cookies() == []
-
-    until(gone, timeout=15)
-
 
 def choose_metric(dash_duo, label: str, control: str = "metric"):
     """Chooses an option of a parameter shown as buttons (the restaurant's metric by default)."""
@@ -216,12 +166,12 @@ def test_bmui001_add_modify_update_rename_default_delete(sign_in_to, new_user):
     dash_duo.wait_for_contains_text(TITLE, "Ticket by store", timeout=10)
     until(lambda: listed(dash_duo) == ["Original dashboard", "Ticket by store"], timeout=10)
 
-    # The Original cannot be renamed, updated, moved or deleted; Share waits for the sharing feature.
+    # The Original cannot be renamed, updated, moved or deleted; a bookmark can be shared.
     original = ids.ORIGINAL_BOOKMARK
     for action in ("rename", "update", "delete", "up", "down"):
         assert by_id(dash_duo, ids.bookmark_action(action, original)) is None
     share = action_element(dash_duo, "Ticket by store", "share")
-    assert "disabled" in share.get_attribute("class")
+    assert "disabled" not in share.get_attribute("class")
 
     # Set as default: marked with a star, and a fresh session opens it whatever was done since.
     menu(dash_duo, "Ticket by store", "default")
@@ -259,7 +209,8 @@ def test_bmui002_without_default_a_fresh_session_restores_the_last_state(sign_in
     sign_in_to(user)  # a new session, as in another browser
     wait_for_sheet(dash_duo, "owner-view")
     assert metric(dash_duo) == "Orders"
-    assert dash_duo.driver.current_url.endswith("/dashboards/restaurant")
+    # The address holds the view on screen from the start, not a bare /dashboards/restaurant.
+    until(lambda: "orders" in dash_duo.driver.current_url, timeout=10)
 
     # Reset to original is one click away, and is then the state a new session restores.
     dash_duo.find_element(f"#{ids.RESET_ORIGINAL}").click()
@@ -447,4 +398,28 @@ def test_bmui010_every_demo_user_saves_and_applies_bookmarks(sign_in_to, usernam
     apply_bookmark(dash_duo, name)
     until(lambda: metric(dash_duo, control) == label, timeout=10)
     dash_duo.wait_for_contains_text(TITLE, name, timeout=10)
+    no_errors(dash_duo)
+
+
+def test_bmui011_right_after_sign_in_the_address_holds_the_default_view(sign_in_to, new_user):
+    user = new_user()
+    dash_duo = sign_in_to(user)
+    choose_metric(dash_duo, "Orders")
+    add_bookmark(dash_duo, "Orders")
+    close_pane(dash_duo)
+    menu(dash_duo, "Orders", "default")
+    dash_duo.wait_for_contains_text(TOASTS, "is now your default view", timeout=10)
+    close_pane(dash_duo)
+    choose_metric(dash_duo, "Average ticket")
+    until(lambda: "avg_ticket" in dash_duo.driver.current_url, timeout=10)
+
+    sign_in_to(user)  # the default opens, and the address says so
+    assert metric(dash_duo) == "Orders"
+    until(lambda: "orders" in dash_duo.driver.current_url, timeout=10)
+    state = json.loads(dash_duo.driver.execute_script(
+        "return new URLSearchParams(window.location.search).get('state')"))
+    assert state["parameters"]["metric"] == "orders" and state["dashboard"] == "restaurant"
+    dash_duo.driver.refresh()  # a reload opens what the address says
+    wait_for_sheet(dash_duo)
+    assert metric(dash_duo) == "Orders" and "orders" in dash_duo.driver.current_url
     no_errors(dash_duo)

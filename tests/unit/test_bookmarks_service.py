@@ -19,7 +19,7 @@ from core.errors import BadRequest, Conflict, Invalid, NotFound, Unauthorized
 from dashboards.service import DashboardService
 from db.base import Base
 from views.preferences import DashboardPreference, ViewPreferences
-from views.sources import OpenRequest, open_view, standard_sources
+from views.sources import Opening, OpenRequest, open_view, standard_sources
 
 PA_WEEK = {"sheet": "owner-view", "filters": {"date_range": ["2021-12-01", "2021-12-31"],
                                               "state": ["Pennsylvania"], "address": ["10 Resort Plz"]},
@@ -630,3 +630,13 @@ def test_bmsv033_the_migration_downgrades_and_upgrades_again(dialect, tmp_path):
             with admin.connect() as con:
                 con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def test_bmsv040_a_shared_view_is_not_marked_as_one_of_the_viewers_bookmarks(service, ann):
+    texas = service.add(ann, "restaurant", "Texas", TEXAS)
+    board = service.dashboards.get("restaurant", ann)
+    state = service.views.parse(board, TEXAS, ann, strict=True)[0]
+    shared = service.pane(ann, board, Opening(state, [], "shared"))
+    assert shared.active is None and [b.id for b in shared.bookmarks] == [texas.id]
+    # The same state from a link in the address is that bookmark.
+    assert service.pane(ann, board, Opening(state, [], "url")).active.id == texas.id

@@ -63,13 +63,13 @@ def test_bmui102_the_original_cannot_be_renamed_updated_moved_or_deleted():
     assert "vm-bookmark-active" in original.className  # no bookmark applied: the Original is current
 
 
-def test_bmui103_default_entries_offer_removal_and_share_waits_disabled():
+def test_bmui103_default_entries_offer_removal_and_share_is_enabled():
     listing, _ = ui.bookmark_list([saved(1, "Texas", is_default=True)], DefaultView(bookmark_id=1), None)
     actions = [i["action"] for i in ids_in(listing.children[1]) if isinstance(i, dict)]
     assert "no-default" in actions and "default" not in actions
     share = next(c for c in walk(listing.children[1])
                  if getattr(c, "id", None) == ids.bookmark_action("share", 1))
-    assert share.disabled is True
+    assert not getattr(share, "disabled", False) and "Share" in text_of(share)
     listing, _ = ui.bookmark_list([], DefaultView(original=True), None)
     assert "★" in text_of(listing.children[0])
     assert "No bookmarks yet" in text_of(listing.children[1])
