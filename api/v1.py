@@ -9,12 +9,14 @@ from bookmarks import api as bookmarks_api
 from core.errors import NotFound
 from core.runtime import runtime
 from dashboards.service import frame_records
+from presentations import api as presentations_api
 from shares import api as shares_api
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 # The bookmark endpoints; nested, so this blueprint's 404 and 405 handlers answer for them too.
 bp.register_blueprint(bookmarks_api.bp)
 bp.register_blueprint(shares_api.bp)
+bp.register_blueprint(presentations_api.bp)
 
 
 @bp.errorhandler(404)

@@ -1,4 +1,5 @@
-"""Bookmark names: what a valid name is, and when two names are the same one."""
+"""Names of what users save (bookmarks, presentations): what a valid name is, and when two names are the same
+one."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from bookmarks.models import NAME_MAX
 from core.errors import Invalid
 
 
-def clean_name(name: Any, field: str = "name") -> str:
-    """The name as stored: trimmed, 1–100 characters, no control characters."""
+def clean_name(name: Any, field: str = "name", what: str = "bookmark") -> str:
+    """The name as stored: trimmed, 1–100 characters, no control characters. ``what`` is named in errors."""
     if not isinstance(name, str):
-        raise Invalid("The bookmark name must be text.", field)
+        raise Invalid(f"The {what} name must be text.", field)
     name = unicodedata.normalize("NFC", name).strip()
     if not name:
-        raise Invalid("Enter a name for the bookmark.", field)
+        raise Invalid(f"Enter a name for the {what}.", field)
     if len(name) > NAME_MAX:
         raise Invalid(f"The name is {len(name)} characters long; at most {NAME_MAX} are allowed.", field)
     if any(unicodedata.category(c) == "Cc" for c in name):

@@ -112,6 +112,84 @@ SAVE_SHARE_CANCEL = "vm-save-share-cancel"
 SHARES_OPEN = "vm-shares-open"  # *My shared links*, at the foot of the bookmarks pane
 SHARES_DIALOG = "vm-shares-dialog"
 
+# Presentations: the player (presentations/player.py) and the presentations page. Stable ids first.
+PRESENT_OPEN = "present-open"  # the banner's Present button: the dashboard's bookmarks as slides
+PRESENT_TITLE = "present-title"  # the slide's name
+PRESENT_SUMMARY = "present-summary"  # one line: the slide's sheet, active filters and parameters
+PRESENT_COUNTER = "present-counter"  # "2 / 3"
+PRESENT_NEXT = "present-next"
+PRESENT_PREV = "present-prev"
+PRESENT_EXIT = "present-exit"
+PRESENT_PLAY = "present-play"  # auto-advance on / off
+PRESENT_INTERVAL = "vm-present-interval"  # seconds per slide while playing
+PRESENT_TICK = "vm-present-tick"  # the dcc.Interval of auto-advance
+PRESENT_PROGRESS = "vm-present-progress"  # the line that shows the time left on the slide
+PRESENT_SLIDE = "vm-present-slide"  # the slide on screen
+PRESENT_NEXT_SLIDE = "vm-present-next-slide"  # the next slide, prepared while this one is shown (hidden)
+PRESENT_DECK = "vm-present-deck"  # which deck the player plays: a presentation, a dashboard's bookmarks, a link
+PRESENT_INDEX = "vm-present-index"  # the slide shown, from 0
+PRESENT_NOTICES = "vm-present-notices"
+PRESENT_ROOT = "vm-present-root"  # the player (its keys work while it is on the page)
+PRESENT_FIRST = "vm-present-first"  # Home (a hidden button the keyboard presses)
+PRESENT_LAST = "vm-present-last"  # End
+PRESENT_ELAPSED = "vm-present-elapsed"  # seconds spent on the slide while playing
+PRESENT_GOTO = "vm-present-goto"  # the slide the address asks for (back and forward)
+# The presentations page (presentations/ui.py).
+PRESENTATIONS_PAGE = "vm-presentations"
+PRESENTATION_LIST = "vm-presentation-list"
+PRESENTATION_VERSIONS = "vm-presentation-versions"  # {presentation id: version} as the list last showed them
+PRESENTATION_TARGET = "vm-presentation-target"  # the presentation a dialog acts on: id and version
+PRESENTATION_FOCUS = "vm-presentation-focus"  # the DOM id to focus after a change (keyboard reordering)
+PRESENTATION_TOASTS = "vm-presentation-toasts"
+NEW_PRESENTATION_NAME = "vm-new-presentation-name"
+NEW_PRESENTATION_SLIDES = "vm-new-presentation-slides"  # the bookmarks to choose from, grouped by dashboard
+NEW_PRESENTATION_LINK = "vm-new-presentation-link"  # a pasted shared link (/s/<token> or its full address)
+NEW_PRESENTATION_CREATE = "vm-new-presentation-create"
+NEW_PRESENTATION_ERROR = "vm-new-presentation-error"
+EDITOR_DIALOG = "vm-presentation-editor"
+EDITOR_DRAFT = "vm-presentation-draft"  # the slides being edited: id, version, items with their labels
+EDITOR_NAME = "vm-presentation-editor-name"
+EDITOR_SLIDES = "vm-presentation-editor-slides"
+EDITOR_PICKER = "vm-presentation-editor-picker"  # the bookmarks to add, grouped by dashboard
+EDITOR_LINK = "vm-presentation-editor-link"
+EDITOR_ADD = "vm-presentation-editor-add"
+EDITOR_ERROR = "vm-presentation-editor-error"
+EDITOR_SAVE = "vm-presentation-editor-save"
+EDITOR_CANCEL = "vm-presentation-editor-cancel"
+PRESENTATION_RENAME_DIALOG = "vm-presentation-rename-dialog"
+PRESENTATION_RENAME_NAME = "vm-presentation-rename-name"
+PRESENTATION_RENAME_ERROR = "vm-presentation-rename-error"
+PRESENTATION_RENAME_SAVE = "vm-presentation-rename-save"
+PRESENTATION_RENAME_CANCEL = "vm-presentation-rename-cancel"
+PRESENTATION_DELETE_DIALOG = "vm-presentation-delete-dialog"
+PRESENTATION_DELETE_TEXT = "vm-presentation-delete-text"
+PRESENTATION_DELETE_CONFIRM = "vm-presentation-delete-confirm"
+PRESENTATION_DELETE_CANCEL = "vm-presentation-delete-cancel"
+PRESENTATION_SHARE_DIALOG = "vm-presentation-share-dialog"
+PRESENTATION_SHARE_URL = "vm-presentation-share-url"
+PRESENTATION_SHARE_COPY = "vm-presentation-share-copy"
+PRESENTATION_SHARE_COPIED = "vm-presentation-share-copied"
+
+
+def presentation_action(action: str, presentation=ALL) -> dict:
+    """A presentation's button or ⋮ menu item on the presentations page (property ``n_clicks``).
+
+    ``action``: edit, rename, duplicate, delete, share.
+    """
+    return {"type": "vm-presentation", "action": action, "presentation": presentation}
+
+
+def slide_action(action: str, slide=ALL) -> dict:
+    """A slide's ↑, ↓ or remove button in the presentation editor (property ``n_clicks``); ``slide``: its
+    key in the editor's draft."""
+    return {"type": "vm-slide", "action": action, "slide": slide}
+
+
+def slide_choices(group: str, dashboard=ALL) -> dict:
+    """The checklist of one dashboard's bookmarks (property ``value``: bookmark ids); ``group``: ``new`` (the
+    New presentation form) or ``editor``."""
+    return {"type": "vm-slide-choices", "group": group, "dashboard": dashboard}
+
 
 def share_revoke(token=ALL) -> dict:
     """The Revoke button of one of the user's live links in *My shared links* (property ``n_clicks``)."""

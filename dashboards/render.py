@@ -30,8 +30,11 @@ def graph_config(topojson_url: str) -> dict:
             "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def sheet_body(sheet: Sheet, data: list[VisualData], ctx: QueryContext, topojson_url: str) -> html.Div:
-    cards = [html.Div(visual_card(item.visual, item.frame, ctx, topojson_url),
+def sheet_body(sheet: Sheet, data: list[VisualData], ctx: QueryContext, topojson_url: str, *,
+               interactive: bool = True) -> html.Div:
+    """The sheet's cards. Not ``interactive`` (a slide): no CSV buttons and no component ids, so two
+    slides of one sheet can be on the page at once."""
+    cards = [html.Div(visual_card(item.visual, item.frame, ctx, topojson_url, interactive=interactive),
                       className=f"col-12 col-xl-{item.visual.width}", **{"data-visual": item.visual.id})
              for item in data]
     children = []
@@ -41,19 +44,21 @@ def sheet_body(sheet: Sheet, data: list[VisualData], ctx: QueryContext, topojson
     return html.Div(children, className="vm-sheet", **{"data-sheet": sheet.id})
 
 
-def visual_card(visual: Visual, frame: pd.DataFrame, ctx: QueryContext, topojson_url: str) -> dbc.Card:
-    header = html.Div([
-        html.H2(visual.title, className="vm-visual-title h6 mb-0"),
-        html.Button("CSV", id=ids.csv_button(visual.id), n_clicks=0, type="button",
-                    className="btn btn-sm btn-outline-secondary vm-csv",
-                    title=f"Download the data of “{visual.title}” as CSV",
-                    **{"aria-label": f"Download the data of {visual.title} as CSV"},
-                    disabled=frame.empty),
-    ], className="d-flex align-items-center justify-content-between gap-2")
-    return dbc.Card([
-        dbc.CardHeader(header, className="bg-white"),
-        dbc.CardBody(visual_body(visual, frame, ctx, topojson_url), className="p-2"),
-    ], id=ids.visual(visual.id), className="vm-visual h-100 shadow-sm")
+def visual_card(visual: Visual, frame: pd.DataFrame, ctx: QueryContext, topojson_url: str, *,
+                interactive: bool = True) -> dbc.Card:
+    heading = [html.H2(visual.title, className="vm-visual-title h6 mb-0")]
+    if interactive:
+        heading.append(html.Button("CSV", id=ids.csv_button(visual.id), n_clicks=0, type="button",
+                                   className="btn btn-sm btn-outline-secondary vm-csv",
+                                   title=f"Download the data of “{visual.title}” as CSV",
+                                   **{"aria-label": f"Download the data of {visual.title} as CSV"},
+                                   disabled=frame.empty))
+    header = html.Div(heading, className="d-flex align-items-center justify-content-between gap-2")
+    card = [dbc.CardHeader(header, className="bg-white"),
+            dbc.CardBody(visual_body(visual, frame, ctx, topojson_url), className="p-2")]
+    if not interactive:
+        return dbc.Card(card, className="vm-visual h-100 shadow-sm")
+    return dbc.Card(card, id=ids.visual(visual.id), className="vm-visual h-100 shadow-sm")
 
 
 def visual_body(visual: Visual, frame: pd.DataFrame, ctx: QueryContext, topojson_url: str):

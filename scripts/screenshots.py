@@ -1,9 +1,10 @@
-"""Take a screenshot of each dashboard with headless Chromium.
+"""Take a screenshot of each dashboard, and of a presentation's slide, with headless Chromium.
 
-    .venv/bin/python scripts/screenshots.py          # writes docs/screenshots/{restaurant,gaming}.png
+    .venv/bin/python scripts/screenshots.py    # writes docs/screenshots/{restaurant,gaming,presentation}.png
 
-Starts the app (``.venv/bin/python app.py``) on a free port, signs in as the demo ``analyst`` when the
-app asks for it, waits until every dashboard has finished loading and saves the screenshots.
+Starts the app (``.venv/bin/python app.py``) on a free port with an instance folder of its own (so your
+bookmarks stay as they are), signs in as the demo ``analyst``, waits until every dashboard has finished
+loading and saves the screenshots; then saves the seed's three bookmarks and shows the third as a slide.
 Needs Debian's ``chromium`` and ``chromium-driver`` (/usr/bin/chromium, /usr/bin/chromedriver).
 """
 
@@ -41,6 +42,22 @@ CHROME_FLAGS = [
 LOADING_SELECTOR = '._dash-loading, .dash-spinner, [data-dash-is-loading="true"]'
 GRAPH_SELECTOR = ".js-plotly-plot"
 USERNAME, PASSWORD = "analyst", "viewmark-demo"
+# The seed's story: all states, the best and the worst store, the worst store's Owner view in December 2021.
+STORY = [
+    ("All states", {"sheet": "overview"}),
+    ("Best and worst store", {"sheet": "store-comparison"}),
+    ("Worst store in December", {"sheet": "owner-view",
+                                 "filters": {"date_range": ["2021-12-01", "2021-12-31"], "state": ["Pennsylvania"],
+                                             "address": ["10 Resort Plz"]},
+                                 "parameters": {"metric": "revenue", "grain": "week"}}),
+]
+SAVE_BOOKMARK = """
+const [name, state, done] = arguments;
+const token = document.querySelector('meta[name="csrf-token"]').content;
+fetch('/api/v1/dashboards/restaurant/bookmarks', {method: 'POST', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
+      body: JSON.stringify({name: name, state: state})}).then(r => done(r.status), () => done(0));
+"""
 
 
 def free_port() -> int:
@@ -49,8 +66,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(python: str, port: int, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ, VIEWMARK_HOST="127.0.0.1", VIEWMARK_PORT=str(port))
+def start_app(python: str, port: int, log_path: Path, instance: Path) -> subprocess.Popen:
+    env = dict(os.environ, VIEWMARK_HOST="127.0.0.1", VIEWMARK_PORT=str(port), VIEWMARK_INSTANCE_PATH=str(instance))
     with log_path.open("wb") as log:
         return subprocess.Popen(
             [python, "app.py"],
@@ -188,9 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = Path(tempfile.mkstemp(prefix="viewmark-screenshots-", suffix=".log")[1])
+    instance = Path(tempfile.mkdtemp(prefix="viewmark-screenshots-"))
 
     print(f"starting app.py on {base_url} (log: {log_path})")
-    proc = start_app(python, port, log_path)
+    proc = start_app(python, port, log_path, instance)
     driver = None
     try:
         wait_for_http(base_url + "/", proc, args.start_timeout)
@@ -198,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         sign_in_if_asked(driver, base_url, args.timeout)
         for name, path in DASHBOARDS.items():
             screenshot(driver, base_url + path, args.out.resolve() / f"{name}.png", args.timeout)
+        for name, state in STORY:
+            status = driver.execute_async_script(SAVE_BOOKMARK, name, state)
+            if status != 201:
+                raise RuntimeError(f"saving the bookmark {name!r} answered {status}")
+        screenshot(driver, base_url + "/present/bookmarks/restaurant?slide=3",
+                   args.out.resolve() / "presentation.png", args.timeout)
         errors = [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
         for message in errors:
             print(f"browser error: {message}", file=sys.stderr)

@@ -17,6 +17,9 @@ from views.preferences import DASHBOARD_ID_MAX
 
 TOKEN_MAX = 64
 NAME_MAX = 100
+# What a link shows: one view of a dashboard, or a presentation (its slides' views, copied when shared).
+VIEW = "view"
+PRESENTATION = "presentation"
 
 
 class Share(Base):
@@ -27,11 +30,13 @@ class Share(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(sa.String(TOKEN_MAX), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(16), default=VIEW, server_default=VIEW)
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     dashboard: Mapped[str] = mapped_column(sa.String(DASHBOARD_ID_MAX))
     # The bookmark's name when a bookmark was shared (a copy: renaming the bookmark leaves it).
     name: Mapped[str | None] = mapped_column(sa.String(NAME_MAX))
-    # The canonical JSON of the view state (views.state) as validated for the owner when shared.
+    # The canonical JSON of the view state (views.state) as validated for the owner when shared; for a
+    # presentation, ``{"slides": [{"dashboard", "name", "state"}, …]}`` and ``dashboard`` is "presentation".
     state: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -27,7 +27,7 @@ from dashboards.service import DashboardService
 from db.base import utcnow
 from db.database import Database
 from declarations.model import Dashboard
-from shares.models import NAME_MAX, Share
+from shares.models import NAME_MAX, PRESENTATION, VIEW, Share
 from views.resolve import ViewResolver
 from views.sources import Found, OpenRequest
 from views.state import Notice, ViewState
@@ -60,6 +60,7 @@ class NoAccess(Forbidden):
 @dataclass(frozen=True)
 class ShareInfo:
     token: str
+    kind: str  # VIEW or PRESENTATION
     dashboard: str
     name: str | None
     owner: str
@@ -78,7 +79,8 @@ class ShareInfo:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
     def as_dict(self) -> dict:
-        return {"token": self.token, "url": self.url, "dashboard": self.dashboard, "name": self.name,
+        return {"token": self.token, "kind": self.kind, "url": self.url, "dashboard": self.dashboard,
+                "name": self.name,
                 "owner": self.owner, "state": self.state, "created_at": iso(self.created_at),
                 "expires_at": iso(self.expires_at) if self.expires_at else None,
                 "revoked_at": iso(self.revoked_at) if self.revoked_at else None,
@@ -182,14 +184,9 @@ class ShareService:
 
     def open(self, viewer: Viewer, token: Any, *, count: bool = False) -> OpenedShare:
         """The shared view as this viewer sees it; ``count`` records one more opening of the link."""
-        if viewer.user_id is None:
-            raise Unauthorized("Sign in to open shared links.")
-        with self.db.session() as s:
-            share = _by_token(s, token)
-            if share is None or not _live(share):
-                raise LinkGone()
-            owner = _owner(s, share.owner_id)
-            info = _info(share, owner.username or "")
+        info, owner = self._live_info(viewer, token)
+        if info.kind != VIEW:
+            raise LinkGone()
         try:
             board = self.dashboards.get(info.dashboard, viewer)
         except NotFound:
@@ -201,8 +198,54 @@ class ShareService:
         return OpenedShare(info, state, notices + narrowed, narrowed)
 
     def check(self, viewer: Viewer, token: Any) -> ShareInfo:
-        """The link's details if it still opens for this viewer (``LinkGone`` or ``NoAccess`` otherwise)."""
-        return self.open(viewer, token).share
+        """The link's details if it still opens for this viewer (``LinkGone`` or ``NoAccess`` otherwise).
+
+        A presentation's link opens for anyone signed in: each slide is checked as it is shown.
+        """
+        info, _ = self._live_info(viewer, token)
+        return info if info.kind == PRESENTATION else self.open(viewer, token).share
+
+    def _live_info(self, viewer: Viewer, token: Any) -> tuple[ShareInfo, Viewer]:
+        if viewer.user_id is None:
+            raise Unauthorized("Sign in to open shared links.")
+        with self.db.session() as s:
+            share = _by_token(s, token)
+            if share is None or not _live(share):
+                raise LinkGone()
+            owner = _owner(s, share.owner_id)
+            return _info(share, owner.username or ""), owner
+
+    # Presentations --------------------------------------------------------------------------------------
+
+    def create_deck(self, viewer: Viewer, name: str, slides: list[dict], *,
+                    expires_in_s: Any = None) -> ShareInfo:
+        """A link to a presentation: its slides (``{"dashboard", "name", "state"}``, as the owner's
+        presentation service reads them now) are copied, so later changes to the bookmarks never show."""
+        user_id = _user_id(viewer)
+        expires = _expiry(expires_in_s)
+        now = utcnow()
+        text = json.dumps({"slides": slides}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        with self.db.session() as s:
+            recent = s.scalar(sa.select(sa.func.count()).select_from(Share).where(
+                Share.owner_id == user_id, Share.created_at >= now - CREATE_WINDOW))
+            if recent >= CREATE_LIMIT:
+                raise TooMany(f"You have made {CREATE_LIMIT} links within the last hour; try again later.")
+            share = Share(token=secrets.token_urlsafe(TOKEN_BYTES), kind=PRESENTATION, owner_id=user_id,
+                          dashboard=PRESENTATION, name=name[:NAME_MAX], state=text, created_at=now,
+                          expires_at=now + expires if expires else None, open_count=0)
+            s.add(share)
+            s.flush()
+            return _info(share, viewer.username or "")
+
+    def open_deck(self, viewer: Viewer, token: Any, *, count: bool = False) -> tuple[ShareInfo, list[dict]]:
+        """A presentation's link: its details and its slides as copied (``LinkGone`` for anything else)."""
+        info, _ = self._live_info(viewer, token)
+        if info.kind != PRESENTATION:
+            raise LinkGone()
+        if count:
+            info = self._count(info)
+        slides = info.state.get("slides") if isinstance(info.state, dict) else None
+        return info, [s for s in slides or [] if isinstance(s, dict)]
 
     def save(self, viewer: Viewer, token: Any, name: Any) -> SavedBookmark:
         """Keeps the shared view, as this viewer sees it, as one of their own bookmarks."""
@@ -291,7 +334,8 @@ def _owner(s, user_id: int) -> Viewer:
 
 
 def _info(share: Share, owner: str) -> ShareInfo:
-    return ShareInfo(token=share.token, dashboard=share.dashboard, name=share.name, owner=owner,
+    return ShareInfo(token=share.token, kind=share.kind or VIEW, dashboard=share.dashboard, name=share.name,
+                     owner=owner,
                      state=json.loads(share.state), created_at=aware(share.created_at),
                      expires_at=aware(share.expires_at) if share.expires_at else None,
                      revoked_at=aware(share.revoked_at) if share.revoked_at else None,

@@ -14,6 +14,7 @@ from bookmarks.models import NAME_MAX
 from core import ids
 from dashboards import registry
 from declarations.model import Dashboard
+from shares.models import PRESENTATION
 from shares.service import ShareInfo
 
 # The share dialog's expiry choices (the keys of ``shares.service.EXPIRY_CHOICES``), in the order shown.
@@ -174,7 +175,7 @@ def share_row(share: ShareInfo, now: datetime | None = None) -> html.Tr:
                           title=f"Revoke the link to {view}", **{"aria-label": f"Revoke the link to {view}"})
               if status == "live" else "")
     return html.Tr([
-        html.Td(board.title if board else share.dashboard),
+        html.Td(board.title if board else ("Presentation" if share.kind == PRESENTATION else share.dashboard)),
         html.Td(view, className="vm-share-view"),
         html.Td(moment(share.created_at), className="text-nowrap"),
         html.Td(moment(share.expires_at) if share.expires_at else "Never", className="text-nowrap"),

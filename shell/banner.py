@@ -14,6 +14,9 @@ from shell.account import account_menu
 def banner(title, viewer: Viewer, current: str | None = None, tools: list | None = None) -> html.Header:
     nav = [dbc.NavLink(d.title, href=d.path, active=d.id == current, className="vm-nav-link")
            for d in runtime().dashboards.dashboards_for(viewer)]
+    if viewer.user_id is not None:
+        nav.append(dbc.NavLink("Presentations", href="/presentations", active=current == "presentations",
+                               className="vm-nav-link"))
     return html.Header([
         html.Div([
             dcc.Link("Viewmark", href="/", className="vm-brand navbar-brand fw-bold text-white me-3"),

@@ -8,6 +8,8 @@ from accounts.viewer import current_viewer
 from bookmarks import callbacks as bookmark_callbacks
 from core import ids
 from dashboards import callbacks as dashboard_callbacks
+from presentations import callbacks as presentation_callbacks
+from presentations import play_callbacks
 from shares import callbacks as share_callbacks
 from shell import pages
 from views.url import normalized
@@ -17,6 +19,8 @@ def register(app: Dash) -> None:
     dashboard_callbacks.register(app)
     bookmark_callbacks.register(app)
     share_callbacks.register(app)
+    presentation_callbacks.register(app)
+    play_callbacks.register(app)
 
     @app.callback(Output(ids.PAGE, "children"), Output(ids.SHOWN_PATH, "data"), Input(ids.URL, "pathname"),
                   State(ids.URL, "search"), State(ids.SHOWN_PATH, "data"))

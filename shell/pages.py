@@ -6,9 +6,12 @@ Which page a path shows is the route table at the end of this module.
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-from dash import dcc, html
+from urllib.parse import parse_qs
 
+import dash_bootstrap_components as dbc
+from dash import dcc, get_asset_url, html
+
+from accounts.requests import safe_next
 from accounts.viewer import Viewer
 from bookmarks import ui as bookmarks_ui
 from bookmarks.service import bookmark_service
@@ -17,7 +20,12 @@ from core.ids import LINK_GONE, NO_ACCESS
 from core.runtime import runtime
 from dashboards import layout, registry
 from declarations.model import Dashboard
+from presentations import ui as presentations_ui
+from presentations.play import DeckRef, load_deck, slide_view, unavailable
+from presentations.play import banner_tools as present_tools
+from presentations.play import page as player_page
 from shares import ui as shares_ui
+from shares.models import PRESENTATION
 from shares.service import LinkGone, NoAccess, ShareInfo, share_service
 from shell.banner import banner
 from shell.routes import Route, resolve
@@ -56,6 +64,8 @@ def shared(viewer: Viewer, search: str | None = None, *, token: str):
         return link_gone(viewer)
     except NoAccess as exc:
         return no_access(registry.get(exc.dashboard_id).title, viewer)
+    if share.kind == PRESENTATION:
+        return _player(viewer, search, DeckRef("share", token, "/"), count=True)
     board = runtime().dashboards.get(share.dashboard, viewer)
     # An explicit ?state= (a reload after changing the view) is the view; otherwise the snapshot.
     return dashboard_page(board, viewer, OpenRequest(board, viewer, url_state=search_state(search),
@@ -73,7 +83,7 @@ def dashboard_page(board: Dashboard, viewer: Viewer, request: OpenRequest, share
     state = opening.state
     # A shared view is nobody's bookmark here: the banner says whose it is instead (share-owner).
     title = bookmarks_ui.title(board.title, pane.active.name if pane.active else None)
-    tools = [*bookmarks_ui.banner_tools(), *shares_ui.banner_tools()]
+    tools = [*bookmarks_ui.banner_tools(), *shares_ui.banner_tools(), *present_tools()]
     if opening.source == "shared" and share is not None:
         tools += shares_ui.shared_banner(share)
     # The address bar holds the view it shows (a shared link keeps /s/<token> until the view changes).
@@ -113,10 +123,54 @@ def no_access(title: str, viewer: Viewer) -> html.Div:
     ], className="container py-4", id=NO_ACCESS))])
 
 
+def present_bookmarks(viewer: Viewer, search: str | None = None, *, dashboard_id: str):
+    """``/present/bookmarks/<dashboard>?slide=N&from=…``: the dashboard's bookmarks as slides."""
+    return _player(viewer, search, DeckRef("bookmarks", dashboard_id, _exit(search, f"/dashboards/{dashboard_id}")))
+
+
+def present(viewer: Viewer, search: str | None = None, *, presentation_id: str):
+    """``/present/<id>?slide=N``: a named presentation."""
+    if not presentation_id.isdigit():
+        return not_found(viewer)
+    return _player(viewer, search, DeckRef("presentation", int(presentation_id), _exit(search, "/presentations")))
+
+
+def presentations(viewer: Viewer, search: str | None = None):
+    """``/presentations``: the user's named presentations, to compose, order and play."""
+    return html.Div([banner("Presentations", viewer, current="presentations"),
+                     html.Main(presentations_ui.page_body(viewer), className="container-fluid px-4")])
+
+
+def _player(viewer: Viewer, search: str | None, ref: DeckRef, count: bool = False):
+    try:
+        deck = load_deck(viewer, ref.as_dict(), count=count)
+    except ServiceError as exc:
+        return html.Div([banner("Presentation", viewer), unavailable(exc.message, ref.exit_url)])
+    first = slide_view(viewer, deck, _slide(search, len(deck.slides)), get_asset_url("topojson/"))
+    return player_page(ref, first, len(deck.slides))
+
+
+def _slide(search: str | None, count: int) -> int:
+    """The slide the address asks for (``?slide=3`` is the third), within the deck."""
+    values = parse_qs((search or "").lstrip("?")).get("slide")
+    number = int(values[0]) if values and values[0].isdigit() else 1
+    return max(0, min(number, count) - 1)
+
+
+def _exit(search: str | None, default: str) -> str:
+    """Where Exit returns to: the page the player was opened from (a path on this site), or ``default``."""
+    values = parse_qs((search or "").lstrip("?")).get("from")
+    target = safe_next(values[0]) if values else "/"
+    return target if target != "/" else default
+
+
 ROUTES = (
     Route("/", home),
     Route("/dashboards/<dashboard_id>", dashboard),
     Route("/s/<token>", shared),
+    Route("/presentations", presentations),
+    Route("/present/bookmarks/<dashboard_id>", present_bookmarks),
+    Route("/present/<presentation_id>", present),
 )
 
 

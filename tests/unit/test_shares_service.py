@@ -4,6 +4,7 @@ permission and row restrictions, opening counts, saving as one's own bookmark, v
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 from datetime import timedelta
 
@@ -121,7 +122,7 @@ def test_shsv001_create_stores_the_canonical_state_under_a_url_safe_token(shares
     assert share.url == f"/s/{share.token}"
     body = share.as_dict()
     assert set(body) == {"token", "url", "dashboard", "name", "owner", "state", "created_at", "expires_at",
-                         "revoked_at", "open_count", "live"}
+                         "revoked_at", "open_count", "live", "kind"}
     assert body["created_at"].endswith("Z") and body["live"] is True
     assert [s.token for s in shares.list_mine(ann)] == [share.token]
 
@@ -528,3 +529,15 @@ def test_shsv032_deleting_the_owner_deletes_their_links(shares, ann, bob, databa
         s.execute(sa.delete(User).where(User.id == ann.user_id))
     assert_gone(lambda: shares.open(bob, share.token))
     assert count_shares(database) == 0
+
+
+def test_shsv034_a_view_shared_before_the_dashboard_changed_opens_what_still_fits(shares, ann, bob, database):
+    share = shares.create(ann, "restaurant", TEXAS)
+    retired = {"version": 1, "dashboard": "restaurant", "sheet": "retired-sheet",
+               "filters": {"state": ["Texas"], "removed-filter": ["x"]}, "parameters": {"metric": "orders"}}
+    with database.session() as s:  # as if the dashboard had lost a sheet and a filter since
+        s.execute(sa.update(Share).where(Share.token == share.token).values(state=json.dumps(retired)))
+    opened = shares.open(bob, share.token)
+    assert opened.state.sheet == "overview" and opened.state.filters["state"] == ["Texas"]
+    assert opened.state.parameters["metric"] == "orders"
+    assert sorted(n.field for n in opened.notices) == ["filters.removed-filter", "sheet"]

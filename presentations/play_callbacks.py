@@ -1,0 +1,86 @@
+"""The player's callbacks. Stepping, the timer and the address are the browser's (``present.js``): they
+need no server. The server renders the slide shown and prepares the next one while it is shown, so that
+moving on swaps it in at once — no empty frame between slides."""
+
+from __future__ import annotations
+
+from dash import ClientsideFunction, Dash, Input, Output, State
+from dash.exceptions import PreventUpdate
+
+from accounts.viewer import current_viewer
+from core import ids
+from core.errors import ServiceError
+from presentations.play import load_deck, notice_list, slide_view
+
+
+def register(app: Dash) -> None:
+    topojson_url = app.get_asset_url("topojson/")
+    slide_out = [Output(ids.PRESENT_SLIDE, "children", allow_duplicate=True),
+                 Output(ids.PRESENT_TITLE, "children", allow_duplicate=True),
+                 Output(ids.PRESENT_SUMMARY, "children", allow_duplicate=True),
+                 Output(ids.PRESENT_COUNTER, "children", allow_duplicate=True),
+                 Output(ids.PRESENT_NOTICES, "children", allow_duplicate=True)]
+
+    # Buttons, keys (which press the buttons), the timer and the address → the slide to show.
+    app.clientside_callback(
+        ClientsideFunction("viewmark_present", "step"),
+        Output(ids.PRESENT_INDEX, "data"), Output(ids.PRESENT_ELAPSED, "data"),
+        Output(ids.PRESENT_PROGRESS, "style"),
+        Input(ids.PRESENT_NEXT, "n_clicks"), Input(ids.PRESENT_PREV, "n_clicks"),
+        Input(ids.PRESENT_FIRST, "n_clicks"), Input(ids.PRESENT_LAST, "n_clicks"),
+        Input(ids.PRESENT_TICK, "n_intervals"), Input(ids.PRESENT_GOTO, "data"),
+        State(ids.PRESENT_INDEX, "data"), State(ids.PRESENT_ELAPSED, "data"), State(ids.PRESENT_DECK, "data"),
+        State(ids.PRESENT_TICK, "disabled"), State(ids.PRESENT_INTERVAL, "value"), prevent_initial_call=True)
+
+    app.clientside_callback(
+        ClientsideFunction("viewmark_present", "play"),
+        Output(ids.PRESENT_TICK, "disabled"), Output(ids.PRESENT_PLAY, "children"),
+        Output(ids.PRESENT_PLAY, "aria-pressed"), Output(ids.PRESENT_ELAPSED, "data", allow_duplicate=True),
+        Output(ids.PRESENT_PROGRESS, "style", allow_duplicate=True),
+        Input(ids.PRESENT_PLAY, "n_clicks"), State(ids.PRESENT_TICK, "disabled"), prevent_initial_call=True)
+
+    # The prepared slide, when it is the one asked for, is swapped in without waiting for the server.
+    app.clientside_callback(
+        ClientsideFunction("viewmark_present", "swap"), *slide_out,
+        Input(ids.PRESENT_INDEX, "data"), State(ids.PRESENT_NEXT_SLIDE, "data"), prevent_initial_call=True)
+
+    @app.callback(*slide_out, Input(ids.PRESENT_INDEX, "data"), State(ids.PRESENT_DECK, "data"),
+                  State(ids.PRESENT_NEXT_SLIDE, "data"), prevent_initial_call=True)
+    def show(index, ref, prepared):
+        if isinstance(prepared, dict) and prepared.get("index") == index:
+            raise PreventUpdate  # swapped in already
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise PreventUpdate
+        viewer = current_viewer()
+        try:
+            view = slide_view(viewer, load_deck(viewer, ref), index, topojson_url)
+        except ServiceError as exc:
+            return [], "Not available", "", "", notice_list([exc.message])
+        return view["body"], view["title"], view["summary"], view["counter"], notice_list(view["notices"])
+
+    @app.callback(Output(ids.PRESENT_NEXT_SLIDE, "data"), Input(ids.PRESENT_INDEX, "data"),
+                  State(ids.PRESENT_DECK, "data"), prevent_initial_call="initial_duplicate")
+    def prepare(index, ref):
+        """The slide after this one (the first, after the last: auto-advance loops), ready to swap in."""
+        viewer = current_viewer()
+        try:
+            deck = load_deck(viewer, ref)
+        except ServiceError:
+            raise PreventUpdate from None
+        if len(deck.slides) < 2 or not isinstance(index, int):
+            raise PreventUpdate
+        view = slide_view(viewer, deck, (index + 1) % len(deck.slides), topojson_url)
+        view["notices"] = notice_list(view["notices"])
+        return view
+
+    # Exit: back to the view the player was opened from, as it was.
+    app.clientside_callback(
+        ClientsideFunction("viewmark_present", "exit"),
+        Output(ids.URL, "pathname", allow_duplicate=True), Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.PRESENT_EXIT, "n_clicks"), State(ids.PRESENT_DECK, "data"), prevent_initial_call=True)
+
+    # Present, in a dashboard's banner: its bookmarks as slides, from the view on screen.
+    app.clientside_callback(
+        ClientsideFunction("viewmark_present", "open"),
+        Output(ids.URL, "pathname", allow_duplicate=True), Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.PRESENT_OPEN, "n_clicks"), State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
