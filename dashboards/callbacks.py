@@ -12,7 +12,7 @@ from accounts.viewer import current_viewer
 from core import ids
 from core.errors import ServiceError
 from core.runtime import runtime
-from dashboards import layout, render
+from dashboards import export, layout, render
 from dashboards.clicks import clicked
 from views.resolve import state_from_controls
 
@@ -94,7 +94,9 @@ def register(app: Dash) -> None:
             visual, frame = rt.dashboards.visual_frame(board, state, trigger["visual"], viewer)
         except ServiceError:
             return no_update
-        return dcc.send_data_frame(frame.to_csv, f"{board.id}-{visual.id}.csv", index=False)
+        # Rounded to what the visual shows; the JSON API keeps the exact values.
+        return dcc.send_data_frame(export.csv_frame(visual, frame).to_csv, f"{board.id}-{visual.id}.csv",
+                                   index=False)
 
 
 def _control_id(item) -> str:
