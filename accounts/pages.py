@@ -23,7 +23,9 @@ def login():
         account = accounts().authenticate(username, request.form.get("password", ""),
                                           request.remote_addr or "unknown")
     except (SignInRefused, SignInThrottled) as exc:
-        return _form(next_url, username=username, error=exc.message, status=exc.status)
+        # The form again with the message, as 200: a 401 or 429 answering the page itself is logged by the
+        # browser as a console error, for what is an ordinary outcome of the form (the API keeps its statuses).
+        return _form(next_url, username=username, error=exc.message)
     # A new session on every sign-in: nothing set before it (CSRF token included) carries over.
     session.clear()
     session.permanent = True

@@ -168,7 +168,8 @@ def register(app: Dash) -> None:
         # Cleared, so choosing the same file again imports again.
         return *_listing(dashboard_id, active), ui.toast(report.summary()), None
 
-    @app.callback(Output(ids.BANNER_TITLE, "children"), Output(ids.BANNER_MODIFIED, "hidden"),
+    @app.callback(Output(ids.BANNER_TITLE, "children"), Output(ids.BANNER_TITLE, "title"),
+                  Output(ids.BANNER_MODIFIED, "hidden"),
                   Output(ids.URL, "search"), Output(ids.URL, "pathname"),
                   Output(ids.SHOWN_PATH, "data", allow_duplicate=True),
                   Input(ids.VIEW_STATE, "data"), Input(ids.ACTIVE_BOOKMARK, "data"),
@@ -180,10 +181,11 @@ def register(app: Dash) -> None:
         service = bookmark_service()
         board = service.dashboards.get(dashboard_id, viewer)
         modified = bool(active) and canonical_json(active.get("state")) != canonical_json(state)
-        banner = ui.title(board.title, active.get("name") if active else None)
+        name = active.get("name") if active else None
+        banner = ui.title(board.title, name), ui.title_tooltip(board.title, name)
         # When the page applied a bookmark, the new state and the new active bookmark arrive together.
         if f"{ids.VIEW_STATE}.data" not in callback_context.triggered_prop_ids or not state:
-            return banner, not modified, no_update, no_update, no_update
+            return *banner, not modified, no_update, no_update, no_update
         current = service.views.parse(board, state, viewer, strict=False)[0]
         if viewer.user_id is not None:
             # Never in the user's way: the last view is a convenience (and skipped when unchanged).
@@ -191,10 +193,10 @@ def register(app: Dash) -> None:
                 ViewPreferences(runtime().db).remember(viewer.user_id, current)
         new_search = _search_for(service, board, viewer, current, search, opened)
         if new_search is no_update or normalized(pathname) == board.path:
-            return banner, not modified, new_search, no_update, no_update
+            return *banner, not modified, new_search, no_update, no_update
         # A changed shared view (/s/<token>) is the viewer's own view of the dashboard from now on: its
         # address becomes the dashboard's, and the page on screen says it already shows that path.
-        return banner, not modified, new_search, board.path, board.path
+        return *banner, not modified, new_search, board.path, board.path
 
     app.clientside_callback(
         ClientsideFunction("viewmark_bookmarks", "follow_url"),

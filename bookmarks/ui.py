@@ -27,12 +27,12 @@ def banner_tools() -> list:
     """The bookmark icon that opens the pane, and *Reset to original*, always one click away."""
     return [
         html.Button([html.Span(className="vm-icon-bookmark", **{"aria-hidden": "true"}),
-                     html.Span("Bookmarks", className="d-none d-xl-inline ms-1")],
+                     html.Span("Bookmarks", className="vm-tool-label ms-1")],
                     id=ids.BOOKMARKS_TOGGLE, type="button", title="Bookmarks",
                     className="btn btn-outline-light btn-sm vm-bookmarks-toggle",
                     **{"aria-label": "Bookmarks", "aria-controls": ids.BOOKMARKS_PANE}),
         html.Button([html.Span("↺", **{"aria-hidden": "true"}),
-                     html.Span("Reset", className="d-none d-xl-inline ms-1")],
+                     html.Span("Reset", className="vm-tool-label ms-1")],
                     id=ids.RESET_ORIGINAL, type="button", title="Reset to the Original dashboard",
                     className="btn btn-outline-light btn-sm",
                     **{"aria-label": "Reset to the Original dashboard"}),
@@ -40,12 +40,20 @@ def banner_tools() -> list:
 
 
 def title(dashboard_title: str, bookmark_name: str | None):
-    """``banner-title``: the dashboard's title, and the active bookmark's name after it."""
+    """``banner-title``: the dashboard's title, and the active bookmark's name after it.
+
+    One line whatever the name (the banner cuts it with an ellipsis); ``title_tooltip`` is the whole of it.
+    """
     if bookmark_name is None:
         return dashboard_title
     return [html.Span(dashboard_title, className="vm-banner-dashboard"),
             html.Span(" / ", className="vm-banner-separator", **{"aria-hidden": "true"}),
             html.Span(bookmark_name, className="vm-banner-bookmark")]
+
+
+def title_tooltip(dashboard_title: str, bookmark_name: str | None) -> str:
+    """The ``title`` attribute of ``banner-title``: the full text, which the banner may have cut short."""
+    return dashboard_title if bookmark_name is None else f"{dashboard_title} / {bookmark_name}"
 
 
 # The page's parts -------------------------------------------------------------------------------------
@@ -139,7 +147,8 @@ def bookmark_item(bookmark: SavedBookmark, index: int, count: int, active: bool)
 
 
 def _item(name: str, bookmark, is_default: bool, active: bool, menu: list, moves, class_name: str = "") -> html.Li:
-    label = [html.Span(name, className="vm-bookmark-name")]
+    # One line in the pane (cut with an ellipsis, see viewmark.css); the full name as its tooltip.
+    label = [html.Span(name, className="vm-bookmark-name", title=name)]
     if is_default:
         label = [html.Span("★", className="vm-default-mark me-1", title="Your default view",
                            **{"aria-hidden": "true"}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -14,8 +16,13 @@ RADIO_LIMIT = 4
 
 
 def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, list[Option]],
-                   notices: list[Notice], banner: html.Header, extras: list | None = None) -> html.Div:
-    """``extras``: further parts of the page that have no place of their own (stores, panes, dialogs)."""
+                   notices: list[Notice], banner: html.Header, extras: list | None = None,
+                   restrictions: Mapping[str, tuple] | None = None) -> html.Div:
+    """``extras``: further parts of the page that have no place of their own (stores, panes, dialogs).
+
+    ``restrictions``: the viewer's row restrictions (``Viewer.restrictions``: control id → the values they
+    may see), said where those controls are, so that a restricted filter never reads as all the data.
+    """
     return html.Div([
         dcc.Store(id=ids.DASHBOARD_ID, data=dashboard.id),
         dcc.Store(id=ids.VIEW_STATE, data=state.to_dict()),
@@ -23,7 +30,7 @@ def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, li
         dcc.Download(id=ids.CSV_DOWNLOAD),
         banner,
         html.Div([
-            html.Aside(control_panel(dashboard, state, options), id=ids.FILTER_PANEL,
+            html.Aside(control_panel(dashboard, state, options, restrictions), id=ids.FILTER_PANEL,
                        className="vm-controls col-12 col-lg-auto",
                        **{"aria-label": "Filters and parameters"}),
             html.Main([
@@ -39,7 +46,9 @@ def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, li
     ], className="vm-dashboard container-fluid", **{"data-dashboard": dashboard.id})
 
 
-def control_panel(dashboard: Dashboard, state: ViewState, options: dict[str, list[Option]]) -> list:
+def control_panel(dashboard: Dashboard, state: ViewState, options: dict[str, list[Option]],
+                  restrictions: Mapping[str, tuple] | None = None) -> list:
+    restrictions = restrictions or {}
     panel = []
     for kind, title, section in (("filter", "Filters", state.filters), ("parameter", "Parameters", state.parameters)):
         controls = dashboard.controls_of(kind)
@@ -47,12 +56,15 @@ def control_panel(dashboard: Dashboard, state: ViewState, options: dict[str, lis
             continue
         panel.append(html.H2(title, className="h6 text-uppercase text-secondary mt-2 mb-2 vm-panel-title"))
         for control in controls:
-            panel.append(control_field(control, section.get(control.id), options.get(control.id, [])))
+            panel.append(control_field(control, section.get(control.id), options.get(control.id, []),
+                                       restrictions.get(control.id)))
     return panel
 
 
-def control_field(control: Control, value, options: list[Option]) -> html.Div:
+def control_field(control: Control, value, options: list[Option], restricted_to: tuple | None = None) -> html.Div:
+    """One control; ``restricted_to``: the values the viewer's access limits it to (None: not limited)."""
     label_id = f"vm-label-{control.id}"
+    restricted = restricted_to is not None and control.type != "date_range"
     if control.type == "date_range":
         start, end = value
         low, high = control.bounds or (None, None)
@@ -64,7 +76,8 @@ def control_field(control: Control, value, options: list[Option]) -> html.Div:
     elif control.type == "multi":
         widget = dcc.Dropdown(
             id=ids.control(control.id), options=[o.as_dict() for o in options], value=list(value or []),
-            multi=True, placeholder=control.placeholder, clearable=True, searchable=True)
+            multi=True, placeholder=f"{control.placeholder} within your access" if restricted else control.placeholder,
+            clearable=True, searchable=True)
     elif len(options) <= RADIO_LIMIT:
         widget = dcc.RadioItems(
             id=ids.control(control.id), options=[o.as_dict() for o in options], value=value,
@@ -76,9 +89,21 @@ def control_field(control: Control, value, options: list[Option]) -> html.Div:
             multi=False, clearable=False, searchable=True)
     children = [html.Label(control.label, id=label_id, className="form-label small fw-semibold mb-1")]
     children.append(widget)
+    if restricted:
+        children.append(html.Div(restriction_note(restricted_to, options), className="form-text vm-restriction",
+                                 id=f"vm-restriction-{control.id}"))
     if control.help:
         children.append(html.Div(control.help, className="form-text"))
     return html.Div(children, className="mb-3 vm-control", **{"data-control": control.id})
+
+
+def restriction_note(allowed: tuple, options: list[Option]) -> str:
+    """“Limited to Aurora Casino by your access.”: the allowed values by their labels, as the options show them."""
+    labels = {str(o.value): o.label for o in options}
+    names = [labels.get(str(v), str(v)) for v in allowed]
+    if not names:
+        return "Your access includes none of these."
+    return f"Limited to {', '.join(names)} by your access."
 
 
 def notice_list(notices: list[Notice]):

@@ -112,7 +112,7 @@ def page(ref: DeckRef, first: dict, count: int) -> html.Div:
 def banner_tools() -> list:
     """*Present*, in a dashboard's banner: the dashboard's bookmarks as slides, full screen."""
     return [html.Button([html.Span("▶", **{"aria-hidden": "true"}),
-                         html.Span("Present", className="d-none d-xl-inline ms-1")],
+                         html.Span("Present", className="vm-tool-label ms-1")],
                         id=ids.PRESENT_OPEN, type="button", title="Present your bookmarks of this dashboard",
                         className="btn btn-outline-light btn-sm", **{"aria-label": "Present your bookmarks"})]
 

@@ -29,7 +29,7 @@ def banner_tools() -> list:
     """The Share button of a dashboard page: makes a link to the view on screen and shows it."""
     return [
         html.Button([html.Span("↗", className="vm-icon-share", **{"aria-hidden": "true"}),
-                     html.Span("Share", className="d-none d-xl-inline ms-1")],
+                     html.Span("Share", className="vm-tool-label ms-1")],
                     id=ids.SHARE_OPEN, type="button", title="Share a link to this view",
                     className="btn btn-outline-light btn-sm vm-share-open",
                     **{"aria-label": "Share", "aria-haspopup": "dialog", "aria-controls": ids.SHARE_DIALOG}),

@@ -82,7 +82,8 @@ def dashboard_page(board: Dashboard, viewer: Viewer, request: OpenRequest, share
     pane = bookmarks.pane(viewer, board, opening)
     state = opening.state
     # A shared view is nobody's bookmark here: the banner says whose it is instead (share-owner).
-    title = bookmarks_ui.title(board.title, pane.active.name if pane.active else None)
+    active_name = pane.active.name if pane.active else None
+    title = bookmarks_ui.title(board.title, active_name)
     tools = [*bookmarks_ui.banner_tools(), *shares_ui.banner_tools(), *present_tools()]
     if opening.source == "shared" and share is not None:
         tools += shares_ui.shared_banner(share)
@@ -93,7 +94,9 @@ def dashboard_page(board: Dashboard, viewer: Viewer, request: OpenRequest, share
                                        opened_search=opened_search),
               *shares_ui.page_parts(board, token, share.name if token and share else None)]
     return layout.dashboard_page(board, state, rt.views.control_options(board, state, viewer), opening.notices,
-                                 banner(title, viewer, current=board.id, tools=tools), extras=extras)
+                                 banner(title, viewer, current=board.id, tools=tools,
+                                        tooltip=bookmarks_ui.title_tooltip(board.title, active_name)),
+                                 extras=extras, restrictions=viewer.restrictions)
 
 
 def link_gone(viewer: Viewer) -> html.Div:
