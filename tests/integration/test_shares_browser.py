@@ -126,7 +126,7 @@ def test_shbr001_share_from_the_banner_shows_the_link_and_copy_says_copied(sign_
     user = new_user()
     dash_duo = sign_in_to(user)
     share = dash_duo.find_element(f"#{ids.SHARE_OPEN}")
-    assert share.get_attribute("aria-label") == "Share" and "Share" in share.text
+    assert share.get_attribute("aria-label") == "Share" and "Share" in share.get_attribute("textContent")
     choose_metric(dash_duo, "Orders")
 
     link = share_view(dash_duo)
