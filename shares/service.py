@@ -140,10 +140,7 @@ class ShareService:
                     (Share.name == name) if name is not None else Share.name.is_(None)).limit(1))
                 if same is not None:
                     return _info(same, viewer.username or "")
-            recent = s.scalar(sa.select(sa.func.count()).select_from(Share).where(
-                Share.owner_id == user_id, Share.created_at >= now - CREATE_WINDOW))
-            if recent >= CREATE_LIMIT:
-                raise TooMany(f"You have made {CREATE_LIMIT} links within the last hour; try again later.")
+            _check_rate(s, user_id, now)
             share = Share(token=secrets.token_urlsafe(TOKEN_BYTES), owner_id=user_id, dashboard=board.id,
                           name=name[:NAME_MAX] if name else None, state=text, created_at=now,
                           expires_at=now + expires if expires else None, open_count=0)
@@ -226,10 +223,7 @@ class ShareService:
         now = utcnow()
         text = json.dumps({"slides": slides}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         with self.db.session() as s:
-            recent = s.scalar(sa.select(sa.func.count()).select_from(Share).where(
-                Share.owner_id == user_id, Share.created_at >= now - CREATE_WINDOW))
-            if recent >= CREATE_LIMIT:
-                raise TooMany(f"You have made {CREATE_LIMIT} links within the last hour; try again later.")
+            _check_rate(s, user_id, now)
             share = Share(token=secrets.token_urlsafe(TOKEN_BYTES), kind=PRESENTATION, owner_id=user_id,
                           dashboard=PRESENTATION, name=name[:NAME_MAX], state=text, created_at=now,
                           expires_at=now + expires if expires else None, open_count=0)
@@ -307,6 +301,14 @@ def _by_token(s, token: Any) -> Share | None:
     if not valid_token(token):
         return None
     return s.scalar(sa.select(Share).where(Share.token == token))
+
+
+def _check_rate(s, user_id: int, now: datetime) -> None:
+    """Creating links is throttled per user, counted in the database so every app server sees one count."""
+    recent = s.scalar(sa.select(sa.func.count()).select_from(Share).where(
+        Share.owner_id == user_id, Share.created_at >= now - CREATE_WINDOW))
+    if recent >= CREATE_LIMIT:
+        raise TooMany(f"You have made {CREATE_LIMIT} links within the last hour; try again later.")
 
 
 def _live(share: Share) -> bool:
