@@ -6,18 +6,22 @@
 
 from __future__ import annotations
 
+import sys
+
 from dash import Dash, dcc, html
-from flask import Flask, jsonify
+from flask import Flask, g, jsonify
 from flask_caching import Cache
 
 from accounts import web as accounts_web
-from core import ids
+from core import health, ids, limits
 from core.errors import ServiceError
 from core.locks import file_lock
 from core.runtime import EXTENSION, Runtime
 from dashboards.service import DashboardService
+from data.cache import FallbackCache, redis_options
 from data.engine import DataEngine
-from data.store import ensure_dataset
+from data.files import DataFileError
+from data.store import Published, ensure_dataset
 from db.database import Database
 from settings import ROOT, Settings
 from shares import web as shares_web
@@ -30,11 +34,17 @@ def create_app(settings: Settings | None = None) -> Dash:
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     server = Flask(__name__, instance_path=str(settings.instance_path))
     server.config["VIEWMARK_SETTINGS"] = settings
+    # First of the request hooks: an oversized body is refused before anything reads it.
+    limits.init_app(server, settings.max_request_bytes)
 
     dataset = ensure_dataset(settings.data_url, settings.data_dir, settings.data_scale)
     cache = Cache(server, config=_cache_config(settings))
-    engine = DataEngine(dataset.url, version=dataset.version, cache=cache,
-                        cache_seconds=settings.query_cache_seconds)
+    # A shared cache that stops answering costs speed, not answers (data.cache); /readyz still names it.
+    results = FallbackCache(cache) if _shared(settings) else cache
+    # The embedded file follows the CURRENT pointer, so a data refresh needs no restart (data.files).
+    latest = None if settings.data_url else Published(settings.data_dir, dataset, settings.data_scale)
+    engine = DataEngine(dataset.url, version=dataset.version, cache=results, cache_seconds=settings.query_cache_seconds,
+                        latest=latest)
     database = Database(settings.resolved_database_url)
     if settings.database_url is None:
         # The embedded default migrates itself; production runs `python -m db upgrade` explicitly.
@@ -43,6 +53,18 @@ def create_app(settings: Settings | None = None) -> Dash:
     views = ViewResolver(engine)
     server.extensions[EXTENSION] = Runtime(settings=settings, engine=engine, dashboards=DashboardService(engine, views),
                                            views=views, db=database)
+    health.init_app(server, {"database": database.ping, "data": engine.ping, "cache": health.cache_check(cache)})
+
+    @server.before_request
+    def one_dataset_per_request():
+        # However the pointer moves meanwhile, every query of this request reads one version of the data.
+        g.viewmark_dataset = engine.pin()
+
+    @server.teardown_request
+    def end_of_dataset(_exc):
+        token = g.pop("viewmark_dataset", None)
+        if token is not None:
+            engine.unpin(token)
 
     from api.v1 import bp as api_v1
 
@@ -65,6 +87,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         external_stylesheets=[],
     )
+    # Screen readers choose their voice and pronunciation by the page's language.
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), dcc.Store(id=ids.SHOWN_PATH),
                            html.Div(id=ids.PAGE)], className="vm-app")
     shell_callbacks.register(app)
@@ -74,9 +98,13 @@ def create_app(settings: Settings | None = None) -> Dash:
     return app
 
 
+def _shared(settings: Settings) -> bool:
+    return bool(settings.cache_url and settings.cache_url.startswith("redis"))
+
+
 def _cache_config(settings: Settings) -> dict:
-    if settings.cache_url and settings.cache_url.startswith("redis"):
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url,
+    if _shared(settings):
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url, "CACHE_OPTIONS": redis_options(),
                 "CACHE_KEY_PREFIX": "viewmark:"}
     return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
 
@@ -89,14 +117,27 @@ def __getattr__(name: str):
     global _default_app
     if name in ("app", "server"):
         if _default_app is None:
-            _default_app = create_app()
+            _default_app = _start()
         return _default_app if name == "app" else _default_app.server
     raise AttributeError(name)
 
 
+# gunicorn's exit status for "App failed to load.": it stops, rather than starting workers over and over.
+APP_LOAD_ERROR = 4
+
+
+def _start(settings: Settings | None = None) -> Dash:
+    try:
+        return create_app(settings)
+    except DataFileError as exc:
+        # Said once and plainly, with the command that fixes it: a stack trace would bury both.
+        print(f"Viewmark cannot start: {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(APP_LOAD_ERROR) from None
+
+
 def main() -> None:
     settings = Settings.from_env()
-    dash_app = create_app(settings)
+    dash_app = _start(settings)
     print(f"Viewmark is running on http://{settings.host}:{settings.port}/")
     if settings.demo_users and settings.database_url is None:
         print("Sign in as analyst, manager or partner; the demo password is viewmark-demo.")

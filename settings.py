@@ -13,6 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 
 _TRUE = {"1", "true", "yes", "on"}
+# Admits a bookmarks file at the import limit (2 MB), which the browser's upload sends base64-encoded (a
+# third larger) inside a Dash callback's JSON.
+MAX_REQUEST_BYTES = 4_000_000
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -44,6 +47,8 @@ class Settings:
     # Seconds a query result is reused for identical queries (0 disables the cache).
     query_cache_seconds: int = 600
     cache_url: str | None = None
+    # The largest request body read, in bytes; a larger request is refused with 413 before it is parsed.
+    max_request_bytes: int = MAX_REQUEST_BYTES
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -65,6 +70,7 @@ class Settings:
             trusted_proxies=int(env.get("VIEWMARK_TRUSTED_PROXIES") or 0),
             query_cache_seconds=int(env.get("VIEWMARK_QUERY_CACHE_SECONDS") or 600),
             cache_url=env.get("CACHE_URL") or None,
+            max_request_bytes=int(env.get("VIEWMARK_MAX_REQUEST_BYTES") or MAX_REQUEST_BYTES),
         )
 
     def with_(self, **changes) -> Settings:

@@ -43,7 +43,8 @@ def create_token():
 
 @bp.delete("/tokens/<token_id>")
 def revoke_token(token_id: str):
-    if not token_id.isdigit():
+    # ASCII digits only: ``str.isdigit`` also admits "²", which ``int`` refuses.
+    if not (token_id.isascii() and token_id.isdigit()):
         raise NotFound("No such token.", "token")
     accounts().revoke_token(current_user.account.id, int(token_id))
     return "", 204

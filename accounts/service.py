@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from accounts import crypto
 from accounts.models import USERNAME_MAX, ApiToken, BrandRestriction, DashboardGrant, User
+from accounts.recent import Recent
 from accounts.throttle import SignInThrottle
 from accounts.viewer import Viewer
-from core.errors import Conflict, Invalid, NotFound, ServiceError, Unauthorized
+from core.errors import Conflict, Invalid, NotFound, ServiceError, Unauthorized, Unavailable
 from db.base import utcnow
 from db.database import Database
 
@@ -26,6 +27,7 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
 TOKEN_NAME_MAX = 100
+MAX_ID = 2**31 - 1
 # A token's last use is written at most this often, so API reads do not each cost a write.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
@@ -77,6 +79,11 @@ class TokenInfo:
                 "created_at": _iso(self.created_at), "last_used_at": _iso(self.last_used_at)}
 
 
+def _is_id(value: object) -> bool:
+    # Ids beyond a 32-bit integer cannot exist, and the database would raise rather than find nothing.
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def username_key(username: str) -> str:
     return username.strip().lower()
 
@@ -95,6 +102,8 @@ class Accounts:
         self.db = database
         self.clock = clock
         self.throttle = throttle or SignInThrottle(clock=clock)
+        # Who signed-in requests were lately, for while the database does not answer (accounts.recent).
+        self.recent: Recent[Account] = Recent()
 
     # Users ------------------------------------------------------------------------------------------
 
@@ -207,10 +216,17 @@ class Accounts:
         # Raised after the unit of work: the failed attempt must be committed, not rolled back.
         if account is None:
             raise SignInRefused()
+        self.recent.remember(("session", account.session_id), account)
         return account
 
     def for_session(self, session_id: str) -> Account | None:
-        """The signed-in account named by a session, unless it was disabled or its password changed since."""
+        """The signed-in account named by a session, unless it was disabled or its password changed since.
+
+        While the database is unreachable: the account as last read, if that was a moment ago.
+        """
+        return self._recently(("session", session_id), lambda: self._session_account(session_id))
+
+    def _session_account(self, session_id: str) -> Account | None:
         user_id, _, version = (session_id or "").partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
@@ -221,9 +237,16 @@ class Accounts:
             return _account(user)
 
     def for_username(self, username: str) -> Account | None:
-        """An enabled account by name (the trusted reverse proxy names users this way)."""
+        """An enabled account by name (the trusted reverse proxy names users this way).
+
+        While the database is unreachable: the account as last read, if that was a moment ago.
+        """
+        key = username_key(username or "")
+        return self._recently(("name", key), lambda: self._named_account(key))
+
+    def _named_account(self, key: str) -> Account | None:
         with self.db.session() as s:
-            user = s.scalar(sa.select(User).where(User.username_key == username_key(username or "")))
+            user = s.scalar(sa.select(User).where(User.username_key == key))
             return None if user is None or user.disabled else _account(user)
 
     # API tokens -------------------------------------------------------------------------------------
@@ -233,6 +256,9 @@ class Accounts:
         name = (name or "").strip() if isinstance(name, str) else ""
         if not name or len(name) > TOKEN_NAME_MAX:
             raise Invalid(f"A token name has 1 to {TOKEN_NAME_MAX} characters.", "name")
+        if any("\ud800" <= c <= "\udfff" for c in name):
+            # JSON can spell a lone surrogate ("\ud800"); it is no character and cannot be stored as UTF-8.
+            raise Invalid("The token name holds an invalid character (an unpaired surrogate).", "name")
         secret = crypto.new_api_token()
         with self.db.session() as s:
             if s.get(User, user_id) is None:
@@ -251,17 +277,24 @@ class Accounts:
     def revoke_token(self, user_id: int, token_id: int) -> None:
         """Deletes one of the user's tokens; another user's token is ``NotFound``, like a missing one."""
         with self.db.session() as s:
-            token = s.get(ApiToken, token_id) if isinstance(token_id, int) else None
+            token = s.get(ApiToken, token_id) if _is_id(token_id) else None
             if token is None or token.user_id != user_id:
                 raise NotFound("No such token.", "token")
             s.delete(token)
 
     def for_token(self, secret: str) -> Account | None:
-        """The enabled account a bearer token belongs to, or ``None``."""
+        """The enabled account a bearer token belongs to, or ``None``.
+
+        While the database is unreachable: the account as last read, if that was a moment ago.
+        """
         if not secret or not secret.startswith(crypto.TOKEN_PREFIX) or len(secret) > 200:
             return None
+        digest = crypto.token_digest(secret)
+        return self._recently(("token", digest), lambda: self._token_account(digest))
+
+    def _token_account(self, digest: str) -> Account | None:
         with self.db.session() as s:
-            token = s.scalar(sa.select(ApiToken).where(ApiToken.token_hash == crypto.token_digest(secret)))
+            token = s.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest))
             if token is None:
                 return None
             user = s.get(User, token.user_id)
@@ -271,6 +304,23 @@ class Accounts:
             if token.last_used_at is None or _aware(token.last_used_at) < now - TOKEN_TOUCH_INTERVAL:
                 token.last_used_at = now
             return _account(user)
+
+    def _recently(self, key: tuple[str, str], read: Callable[[], Account | None]) -> Account | None:
+        if self.db.recently_unreachable():
+            # Asked again only every few seconds: a database that hangs would make each request wait the
+            # connect timeout first, visuals included.
+            account = self.recent.recall(key)
+            if account is not None:
+                return account
+        try:
+            account = read()
+        except Unavailable:
+            account = self.recent.recall(key)
+            if account is None:
+                raise
+            return account
+        self.recent.remember(key, account)
+        return account
 
     # ------------------------------------------------------------------------------------------------
 

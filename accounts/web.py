@@ -18,7 +18,7 @@ import logging
 from datetime import timedelta
 
 from dash import Dash
-from flask import Flask, current_app, jsonify, redirect, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from markupsafe import escape
@@ -28,6 +28,8 @@ from accounts import api, crypto, pages
 from accounts.demo import ensure_demo_users
 from accounts.requests import CSRF_COOKIE, EXTENSION, SignedInUser, accounts
 from accounts.service import Accounts
+from core import health
+from core.errors import Unavailable
 from core.runtime import EXTENSION as RUNTIME
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ SESSION_LIFETIME = timedelta(hours=12)  # idle time after which a session ends (
 
 # Paths that need no user: they hold no data. Everything else — pages, Dash endpoints, API — does.
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
-PUBLIC_PATHS = frozenset({"/login", "/_favicon.ico", "/favicon.ico"})
+PUBLIC_PATHS = frozenset({"/login", "/_favicon.ico", "/favicon.ico", *health.PATHS})
 # Paths answered with 401 rather than a redirect to the sign-in page (called by scripts, not people).
 MACHINE_PREFIXES = ("/api/", "/_dash-", "/_reload-hash")
 
@@ -115,20 +117,33 @@ def _load_session_user(session_id: str) -> SignedInUser | None:
     # Explicit credentials on the request win over the cookie (the request loader handles them).
     if _bearer_token() is not None or _proxy_user():
         return None
-    account = accounts().for_session(session_id)
+    account = _unless_unreachable(accounts().for_session, session_id)
     return SignedInUser(account, "session") if account else None
 
 
 def _load_request_user(_request) -> SignedInUser | None:
     token = _bearer_token()
     if token is not None:
-        account = accounts().for_token(token)
+        account = _unless_unreachable(accounts().for_token, token)
         return SignedInUser(account, "token") if account else None
     name = _proxy_user()
     if name:
-        account = accounts().for_username(name.strip())
+        account = _unless_unreachable(accounts().for_username, name.strip())
         return SignedInUser(account, "proxy") if account else None
     return None
+
+
+def _unless_unreachable(lookup, key: str):
+    """The lookup's account; ``None`` when the database cannot say, which the gate then answers with 503.
+
+    Not raised from here: Flask-Login would ask again for every later use of ``current_user`` in the
+    request (the response's headers too), each failing the same way.
+    """
+    try:
+        return lookup(key)
+    except Unavailable as exc:
+        g.viewmark_user_unknown = exc
+        return None
 
 
 # The gate ---------------------------------------------------------------------------------------------
@@ -136,8 +151,13 @@ def _load_request_user(_request) -> SignedInUser | None:
 def _gate(csrf: CSRFProtect):
     def require_sign_in():
         path = request.path
+        if path in health.PATHS:
+            # Probes answer without looking at a session cookie: reading its user needs the application
+            # database, whose outage /readyz must report rather than fail on.
+            return None
         if not is_public(path) and not current_user.is_authenticated:
-            return _refuse(path)
+            unknown = g.pop("viewmark_user_unknown", None)
+            return _refuse(path) if unknown is None else _unavailable(path, unknown)
         if getattr(current_user, "via", None) != "token":
             csrf.protect()
         return None
@@ -161,6 +181,17 @@ def _refuse(path: str):
             response.headers["WWW-Authenticate"] = 'Bearer realm="viewmark"'
         return response
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def _unavailable(path: str, error: Unavailable):
+    """The request's user could not be looked up: the database is unreachable (not: not signed in)."""
+    if path.startswith(MACHINE_PREFIXES) or request.method not in ("GET", "HEAD"):
+        response = jsonify(error.as_dict())
+    else:
+        response = pages.unavailable(error.message)
+    response.status_code = error.status
+    response.headers["Retry-After"] = "10"
+    return response
 
 
 def _csrf_refused(error: CSRFError):

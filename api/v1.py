@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from accounts.viewer import current_viewer
+from api import openapi
 from bookmarks import api as bookmarks_api
 from core.errors import NotFound
 from core.runtime import runtime
@@ -13,26 +15,66 @@ from presentations import api as presentations_api
 from shares import api as shares_api
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-# The bookmark endpoints; nested, so this blueprint's 404 and 405 handlers answer for them too.
+# The bookmark, share and presentation endpoints, nested under /api/v1 (the handlers below answer for them too).
 bp.register_blueprint(bookmarks_api.bp)
 bp.register_blueprint(shares_api.bp)
 bp.register_blueprint(presentations_api.bp)
 
 
-@bp.errorhandler(404)
-def unknown_route(_exc):
+# App-wide, for every path under /api/v1: a path no route pattern matches (one holding a line break) or a
+# method no route takes fails in routing, before any blueprint is chosen. Other paths keep their answers.
+@bp.app_errorhandler(404)
+def unknown_route(exc):
+    if not _in_api(request.path):
+        return exc
     return jsonify(NotFound("Not found.").as_dict()), 404
 
 
-@bp.errorhandler(405)
-def wrong_method(_exc):
-    return jsonify({"error": "Method not allowed."}), 405
+@bp.app_errorhandler(405)
+def wrong_method(exc):
+    if not _in_api(request.path):
+        return exc
+    response = jsonify({"error": "Method not allowed."})
+    if getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response, 405
 
 
-@bp.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def _in_api(path: str) -> bool:
+    return path == bp.url_prefix or path.startswith(f"{bp.url_prefix}/")
+
+
+CATCH_ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@bp.route("/<path:_rest>", methods=list(CATCH_ALL_METHODS))
 def unknown_endpoint(_rest: str):
-    # Without this, Dash's catch-all page route would answer unknown API paths with HTML.
+    # Without this, Dash's catch-all page route would answer unknown API paths with HTML. Being a route for
+    # every method, it also receives the methods a known path does not take: those are 405, with ``Allow``.
+    allowed = methods_of(request.path)
+    if allowed:
+        raise MethodNotAllowed(valid_methods=sorted(allowed))
     raise NotFound("Not found.")
+
+
+def methods_of(path: str) -> set[str]:
+    """The methods that the routes other than the catch-all take at ``path``."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    methods: set[str] = set()
+    for method in CATCH_ALL_METHODS:
+        try:
+            rule, _ = adapter.match(path, method=method, return_rule=True)
+        except HTTPException:
+            continue
+        if rule.endpoint != request.endpoint:
+            methods |= rule.methods or set()
+    return methods
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """This API described as OpenAPI 3.1; like every endpoint here, for a signed-in user or a token holder."""
+    return jsonify(openapi.document())
 
 
 @bp.get("/dashboards")

@@ -14,6 +14,7 @@ from accounts.viewer import current_viewer
 from bookmarks.service import ORIGINAL, bookmark_service
 from bookmarks.transfer import MAX_IMPORT_BYTES
 from core.errors import BadRequest, Invalid
+from db.request_keys import HEADER, Once
 
 bp = Blueprint("bookmarks", __name__)
 
@@ -27,7 +28,7 @@ def list_bookmarks(dashboard_id: str):
 def add_bookmark(dashboard_id: str):
     data = body()
     saved = bookmark_service().add(current_viewer(), dashboard_id, required(data, "name"),
-                                   required(data, "state"))
+                                   required(data, "state"), once=once(data))
     response = jsonify(saved.as_dict())
     response.headers["Location"] = url_for(".get_bookmark", bookmark_id=saved.id)
     return response, 201
@@ -102,11 +103,17 @@ def body() -> dict:
     """The request's JSON object (the API's bodies are objects), or ``BadRequest``."""
     try:
         data = json.loads(request.get_data(cache=True) or b"")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise BadRequest("The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
     return data
+
+
+def once(data: dict) -> Once | None:
+    """The request's ``Idempotency-Key`` with what it asks for: a create sent again with it is done once."""
+    key = request.headers.get(HEADER)
+    return None if key is None else Once.of(key, request.method, request.path, data)
 
 
 def required(data: dict, field: str, *, allow_null: bool = False):

@@ -23,7 +23,7 @@ from bookmarks.service import ORIGINAL, BookmarkService, bookmark_service
 from core import ids
 from core.errors import Conflict, Invalid, ServiceError
 from core.runtime import runtime
-from dashboards.clicks import clicked
+from dashboards.clicks import as_object, clicked
 from views.preferences import ViewPreferences
 from views.state import canonical_json
 from views.url import normalized, search_state, state_search
@@ -69,8 +69,10 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         if target == ids.RESET_ORIGINAL:
             target = ids.bookmark_action("apply", ids.ORIGINAL_BOOKMARK)
-        action, bookmark = target["action"], target["bookmark"]
-        context = Context(bookmark_service(), dashboard_id, bookmark, (versions or {}).get(str(bookmark)),
+        action, bookmark = as_object(target).get("action"), as_object(target).get("bookmark")
+        if action not in ACTIONS:
+            raise PreventUpdate
+        context = Context(bookmark_service(), dashboard_id, bookmark, as_object(versions).get(str(bookmark)),
                           state, active)
         try:
             outcome = ACTIONS[action](context)
@@ -90,11 +92,11 @@ def register(app: Dash) -> None:
         if not target:
             raise PreventUpdate
         try:
-            saved = bookmark_service().get(current_viewer(), target["bookmark"])
+            saved = bookmark_service().get(current_viewer(), as_object(target).get("bookmark"))
         except ServiceError as exc:
             return *(no_update,) * 6, ui.toast(exc.message, "danger")
-        dialog = {"id": saved.id, "version": (versions or {}).get(str(saved.id), saved.version)}
-        if target["action"] == "rename":
+        dialog = {"id": saved.id, "version": as_object(versions).get(str(saved.id), saved.version)}
+        if as_object(target).get("action") == "rename":
             return True, saved.name, None, no_update, no_update, dialog, no_update
         question = f"Delete the bookmark “{saved.name}”? This cannot be undone."
         return no_update, no_update, no_update, True, question, dialog, no_update
@@ -107,7 +109,7 @@ def register(app: Dash) -> None:
                   State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
     def rename(_saves, _submits, _cancels, name, target, dashboard_id, active):
         trigger = clicked()
-        if not trigger or not target:
+        if not trigger or not isinstance(target, dict):
             raise PreventUpdate
         if trigger == ids.RENAME_CANCEL:
             return False, None, no_update, no_update, no_update, no_update
@@ -117,7 +119,7 @@ def register(app: Dash) -> None:
             if isinstance(exc, (Invalid, Conflict)) and exc.field == "name":
                 return no_update, exc.message, no_update, no_update, no_update, no_update  # pick another name
             return False, None, *_listing(dashboard_id, active), no_update, ui.toast(exc.message, "danger")
-        was_active = bool(active) and active.get("id") == saved.id
+        was_active = bool(active) and as_object(active).get("id") == saved.id
         active = ui.active_data(saved) if was_active else active
         return (False, None, *_listing(dashboard_id, active), active if was_active else no_update,
                 ui.toast(f"Renamed to “{saved.name}”."))
@@ -128,7 +130,7 @@ def register(app: Dash) -> None:
                   State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
     def delete(_confirms, _cancels, target, dashboard_id, active):
         trigger = clicked()
-        if not trigger or not target:
+        if not trigger or not isinstance(target, dict):
             raise PreventUpdate
         if trigger == ids.DELETE_CANCEL:
             return False, no_update, no_update, no_update, no_update
@@ -136,7 +138,7 @@ def register(app: Dash) -> None:
             deleted = bookmark_service().delete(current_viewer(), target.get("id"), target.get("version"))
         except ServiceError as exc:
             return False, *_listing(dashboard_id, active), no_update, ui.toast(exc.message, "danger")
-        still_active = active if active and active.get("id") != deleted.id else None
+        still_active = active if active and as_object(active).get("id") != deleted.id else None
         return (False, *_listing(dashboard_id, still_active), still_active if still_active != active else no_update,
                 ui.toast(f"Deleted “{deleted.name}”."))
 
@@ -158,7 +160,7 @@ def register(app: Dash) -> None:
                   Input(ids.BOOKMARKS_IMPORT, "contents"), State(ids.DASHBOARD_ID, "data"),
                   State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
     def import_file(contents, dashboard_id, active):
-        if not contents:
+        if not contents or not isinstance(contents, str):
             raise PreventUpdate
         try:
             report = bookmark_service().import_bookmarks(current_viewer(), dashboard_id, _upload_bytes(contents))
@@ -180,6 +182,7 @@ def register(app: Dash) -> None:
         viewer = current_viewer()
         service = bookmark_service()
         board = service.dashboards.get(dashboard_id, viewer)
+        active = as_object(active)
         modified = bool(active) and canonical_json(active.get("state")) != canonical_json(state)
         name = active.get("name") if active else None
         banner = ui.title(board.title, name), ui.title_tooltip(board.title, name)

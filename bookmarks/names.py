@@ -21,6 +21,9 @@ def clean_name(name: Any, field: str = "name", what: str = "bookmark") -> str:
         raise Invalid(f"The name is {len(name)} characters long; at most {NAME_MAX} are allowed.", field)
     if any(unicodedata.category(c) == "Cc" for c in name):
         raise Invalid("The name must not contain line breaks or control characters.", field)
+    if any(unicodedata.category(c) == "Cs" for c in name):
+        # JSON can spell a lone surrogate ("\ud800"); it is no character and cannot be stored as UTF-8.
+        raise Invalid("The name holds an invalid character (an unpaired surrogate).", field)
     return name
 
 

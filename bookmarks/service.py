@@ -24,10 +24,12 @@ from bookmarks.models import Bookmark
 from bookmarks.names import clean_name, name_key, name_taken
 from bookmarks.repository import BookmarkRepository, SavedBookmark, iso
 from bookmarks.transfer import EXPORT_FORMAT, EXPORT_VERSION, ImportReport, free_name, read_entries
-from core.errors import Conflict, Invalid, NotFound, ServiceError, Unauthorized
+from core.errors import Conflict, Invalid, NotFound, ServiceError, Unauthorized, Unavailable
 from dashboards.service import DashboardService
+from db import request_keys
 from db.base import utcnow
 from db.database import Database
+from db.request_keys import Once
 from declarations.model import Dashboard
 from views import preferences
 from views.preferences import DefaultView
@@ -114,9 +116,13 @@ class BookmarkService:
         """The pane of a page that opened with ``opening``; a view identical to a bookmark is that bookmark."""
         if viewer.user_id is None:
             return Pane((), DefaultView(), None)
-        with self._repository() as repo:
-            bookmarks = tuple(repo.listing(viewer.user_id, board.id))
-            default = preferences.read_default(repo.s, viewer.user_id, board.id)
+        try:
+            with self._repository() as repo:
+                bookmarks = tuple(repo.listing(viewer.user_id, board.id))
+                default = preferences.read_default(repo.s, viewer.user_id, board.id)
+        except Unavailable:
+            # The page still opens (its data is not in this database); opening the pane asks again and says why.
+            return Pane((), DefaultView(), None)
         active = next((b for b in bookmarks if b.id == opening.bookmark_id), None)
         # A shared view is someone else's until the viewer saves it, even when it equals one of theirs.
         if active is None and opening.source not in ("original", "shared"):
@@ -125,12 +131,20 @@ class BookmarkService:
 
     # Writing ------------------------------------------------------------------------------------------
 
-    def add(self, viewer: Viewer, dashboard_id: str, name: Any, state: Any) -> SavedBookmark:
+    def add(self, viewer: Viewer, dashboard_id: str, name: Any, state: Any, *, once: Once | None = None
+            ) -> SavedBookmark:
+        """A new bookmark; sent again with the same ``once`` (``db.request_keys``), the one it made then."""
         user_id = _user_id(viewer)
         board = self.dashboards.get(dashboard_id, viewer)
         name = clean_name(name)
         view, _ = self.views.parse(board, state, viewer, strict=True)
         with self._repository() as repo:
+            made = request_keys.claim(repo.s, user_id, once)
+            if made is not None:
+                row = repo.row(user_id, int(made))
+                if row is None:
+                    raise NotFound("The bookmark this request made has been deleted since.")
+                return repo.saved(row)
             self._check_name_free(repo, user_id, board.id, name)
             count, top = repo.count_and_top(user_id, board.id)
             if count >= MAX_PER_DASHBOARD:
@@ -141,6 +155,7 @@ class BookmarkService:
                            state=view.to_json(), position=0 if top is None else top + 1, version=1,
                            created_at=now, updated_at=now)
             repo.add([row], name_taken(name))
+            request_keys.settle(repo.s, user_id, once, row.id)
             return repo.saved(row)
 
     def change(self, viewer: Viewer, bookmark_id: Any, *, version: Any, name: Any = None,

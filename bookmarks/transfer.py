@@ -53,12 +53,16 @@ def read_entries(board: Dashboard, document: Any) -> list:
             raise BadRequest(f"The file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB.", "file")
         try:
             document = json.loads(document)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
             raise BadRequest("The file is not valid JSON.", "file") from None
     if not isinstance(document, dict):
         raise Invalid("This is not a Viewmark bookmarks file (expected a JSON object).", "format")
     if document.get("format", EXPORT_FORMAT) != EXPORT_FORMAT:
         raise Invalid("This is not a Viewmark bookmarks file.", "format")
+    version = document.get("version", EXPORT_VERSION)
+    if type(version) is not int or version != EXPORT_VERSION:  # ``true`` and ``1.0`` are not version 1
+        raise Invalid(f"This file is of another version of the bookmarks format; version {EXPORT_VERSION} is "
+                      "read here.", "version")
     if document.get("dashboard", board.id) != board.id:
         raise Invalid(f"These bookmarks belong to another dashboard (“{document['dashboard']}”), "
                       f"not “{board.id}”.", "dashboard")

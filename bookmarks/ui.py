@@ -30,7 +30,8 @@ def banner_tools() -> list:
                      html.Span("Bookmarks", className="vm-tool-label ms-1")],
                     id=ids.BOOKMARKS_TOGGLE, type="button", title="Bookmarks",
                     className="btn btn-outline-light btn-sm vm-bookmarks-toggle",
-                    **{"aria-label": "Bookmarks", "aria-controls": ids.BOOKMARKS_PANE}),
+                    # Not aria-controls: the closed pane is not in the page, and the name would point nowhere.
+                    **{"aria-label": "Bookmarks", "aria-haspopup": "dialog"}),
         html.Button([html.Span("↺", **{"aria-hidden": "true"}),
                      html.Span("Reset", className="vm-tool-label ms-1")],
                     id=ids.RESET_ORIGINAL, type="button", title="Reset to the Original dashboard",
@@ -80,7 +81,8 @@ def page_parts(board: Dashboard, opened: ViewState, pane: Pane, *, pane_extras: 
             html.Div(children, id=ids.BOOKMARK_LIST, className="vm-bookmark-list"),
             transfer_buttons(),
             *(pane_extras or []),
-        ], id=ids.BOOKMARKS_PANE, title="Bookmarks", placement="end", is_open=False, scrollable=True,
+        ], id=ids.BOOKMARKS_PANE, title=html.Span("Bookmarks", id=ids.title_of(ids.BOOKMARKS_PANE)),
+            labelledby=ids.title_of(ids.BOOKMARKS_PANE), placement="end", is_open=False, scrollable=True,
             class_name="vm-bookmarks-pane"),
         rename_dialog(),
         delete_dialog(),
@@ -107,7 +109,7 @@ def transfer_buttons() -> html.Div:
         dcc.Upload(html.Button("Import", type="button", className="btn btn-outline-secondary btn-sm",
                                title="Add bookmarks from an exported JSON file"),
                    id=ids.BOOKMARKS_IMPORT, accept=".json,application/json", max_size=MAX_IMPORT_BYTES,
-                   multiple=False),
+                   multiple=False, className="vm-upload"),
     ], className="d-flex gap-2 mt-3 pt-3 border-top vm-bookmark-transfer")
 
 
@@ -183,7 +185,7 @@ def _menu_item(children, action: str, bookmark, **kwargs) -> dbc.DropdownMenuIte
 
 def rename_dialog() -> dbc.Modal:
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Rename bookmark")),
+        dbc.ModalHeader(dbc.ModalTitle("Rename bookmark", id=ids.title_of(ids.RENAME_DIALOG))),
         dbc.ModalBody([
             dbc.Label("New name", html_for=ids.RENAME_NAME),
             dbc.Input(id=ids.RENAME_NAME, maxlength=100, autocomplete="off"),
@@ -191,22 +193,23 @@ def rename_dialog() -> dbc.Modal:
         ]),
         dbc.ModalFooter([dbc.Button("Cancel", id=ids.RENAME_CANCEL, color="secondary", outline=True),
                          dbc.Button("Rename", id=ids.RENAME_SAVE, color="primary")]),
-    ], id=ids.RENAME_DIALOG, is_open=False, centered=True)
+    ], id=ids.RENAME_DIALOG, labelledby=ids.title_of(ids.RENAME_DIALOG), is_open=False, centered=True)
 
 
 def delete_dialog() -> dbc.Modal:
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Delete bookmark")),
+        dbc.ModalHeader(dbc.ModalTitle("Delete bookmark", id=ids.title_of(ids.DELETE_DIALOG))),
         dbc.ModalBody(id=ids.DELETE_TEXT),
         dbc.ModalFooter([dbc.Button("Cancel", id=ids.DELETE_CANCEL, color="secondary", outline=True),
                          dbc.Button("Delete", id=ids.DELETE_CONFIRM, color="danger")]),
-    ], id=ids.DELETE_DIALOG, is_open=False, centered=True)
+    ], id=ids.DELETE_DIALOG, labelledby=ids.title_of(ids.DELETE_DIALOG), is_open=False, centered=True)
 
 
 def toast(message: str, kind: str = "success") -> dbc.Toast:
     """One confirmation (``success``) or explanation of a failure (``danger``, ``warning``)."""
     headers = {"success": "Done", "danger": "Not done", "warning": "Note"}
-    return dbc.Toast(message, id=ids.BOOKMARK_TOAST, header=headers[kind], icon=kind, is_open=True,
+    # No ``icon``: dbc draws it as an image without a name; the stylesheet draws the coloured mark instead.
+    return dbc.Toast(message, id=ids.BOOKMARK_TOAST, header=headers[kind], is_open=True,
                      dismissable=True, duration=TOAST_SECONDS * 1000, class_name=f"vm-toast vm-toast-{kind}",
                      key=uuid.uuid4().hex)
 

@@ -49,3 +49,10 @@ class Forbidden(ServiceError):
 
 class TooMany(ServiceError):
     status = 429
+
+
+class Unavailable(ServiceError):
+    """A server the request needs does not answer (the application database); the same request may succeed
+    in a moment."""
+
+    status = 503

@@ -9,6 +9,8 @@ from dash import ALL
 BANNER_TITLE = "banner-title"
 BANNER_MODIFIED = "banner-modified"
 SHEET_TABS = "sheet-tabs"
+DATA_THROUGH = "data-through"  # "Data through 31 Dec 2022": the data date relative date ranges resolve against
+FILTER_SUMMARY = "filter-summary"  # the applied-filter chips of the view on screen
 
 # Application shell.
 URL = "url"
@@ -69,12 +71,28 @@ def date_control(control_id=ALL) -> dict:
     return {"type": "vm-date", "control": control_id}
 
 
+def date_preset(control_id=ALL) -> dict:
+    """The preset chooser beside a date-range control (property ``value``: a preset name, or
+    ``layout.CUSTOM_DATES`` while the range is two dates)."""
+    return {"type": "vm-date-preset", "control": control_id}
+
+
 def csv_button(visual_id=ALL) -> dict:
     return {"type": "vm-csv", "visual": visual_id}
 
 
 def visual(visual_id=ALL) -> dict:
     return {"type": "vm-visual", "visual": visual_id}
+
+
+def graph(visual_id=ALL) -> dict:
+    """The graph of a visual whose marks set a filter when clicked (property ``clickData``)."""
+    return {"type": "vm-graph", "visual": visual_id}
+
+
+def remove_filter(control_id=ALL) -> dict:
+    """The × of an applied-filter chip: sets the control back to its default (property ``n_clicks``)."""
+    return {"type": "vm-remove-filter", "control": control_id}
 
 
 def bookmark_action(action: str, bookmark=ALL) -> dict:
@@ -169,6 +187,11 @@ PRESENTATION_SHARE_DIALOG = "vm-presentation-share-dialog"
 PRESENTATION_SHARE_URL = "vm-presentation-share-url"
 PRESENTATION_SHARE_COPY = "vm-presentation-share-copy"
 PRESENTATION_SHARE_COPIED = "vm-presentation-share-copied"
+
+
+def title_of(dialog: str) -> str:
+    """The id of a dialog's title (or the bookmarks pane's), which names the dialog (``aria-labelledby``)."""
+    return f"{dialog}-title"
 
 
 def presentation_action(action: str, presentation=ALL) -> dict:

@@ -7,13 +7,16 @@ server by the service with the viewer's own grants and restrictions.
 from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, State, callback_context, dcc, no_update
+from dash.exceptions import PreventUpdate
 
 from accounts.viewer import current_viewer
 from core import ids
-from core.errors import ServiceError
+from core.errors import Invalid, ServiceError
 from core.runtime import runtime
-from dashboards import export, layout, render
+from dashboards import click_filter, export, layout, render
 from dashboards.clicks import clicked
+from views.applied import applied, without
+from views.dates import is_preset
 from views.resolve import state_from_controls
 
 
@@ -26,32 +29,42 @@ def register(app: Dash) -> None:
         Output(ids.control(ALL), "options"),
         Output(ids.date_control(ALL), "start_date"),
         Output(ids.date_control(ALL), "end_date"),
+        Output(ids.date_preset(ALL), "value"),
         Output(ids.SHEET_TABS, "value"),
         Output(ids.NOTICES, "children"),
         Input(ids.control(ALL), "value"),
         Input(ids.date_control(ALL), "start_date"),
         Input(ids.date_control(ALL), "end_date"),
+        Input(ids.date_preset(ALL), "value"),
         Input(ids.SHEET_TABS, "value"),
         Input(ids.REQUESTED_STATE, "data"),
+        Input(ids.graph(ALL), "clickData"),
+        Input(ids.remove_filter(ALL), "n_clicks"),
         State(ids.DASHBOARD_ID, "data"),
         prevent_initial_call=True,
     )
-    def sync(values, starts, ends, sheet, requested, dashboard_id):
-        """Controls, tabs or a requested state (bookmark, reset) → the canonical view state.
+    def sync(values, starts, ends, presets, sheet, requested, _graph_clicks, _removals, dashboard_id):
+        """Controls, tabs, a click (a graph's mark, a chip's ×) or a requested state (bookmark, reset) → the
+        canonical view state.
 
         Dependent options are narrowed here and values they no longer allow are dropped with a notice;
-        the corrected values flow back to the controls in the same callback.
+        the corrected values flow back to the controls in the same callback. A date range is its preset
+        while one is chosen, shown as the days it resolves to; editing those days makes it two dates.
         """
         viewer = current_viewer()
         rt = runtime()
         board = rt.dashboards.get(dashboard_id, viewer)
         inputs = callback_context.inputs_list
         selects = [(_control_id(item), _value(item)) for item in inputs[0]]
-        dates = [(_control_id(s), [_value(s), _value(e)]) for s, e in zip(inputs[1], inputs[2], strict=True)]
+        dates = _date_ranges(inputs[1], inputs[2], inputs[3], callback_context.triggered_prop_ids.values())
         # Even when a requested state replaces them, the controls sent must be this dashboard's own.
         from_controls = state_from_controls(board, sheet, dict(selects), dict(dates))
         if callback_context.triggered_id == ids.REQUESTED_STATE and requested:
             raw = requested.get("state") if isinstance(requested, dict) else requested
+        elif _of_type(callback_context.triggered_id, ids.graph(), ids.remove_filter()):
+            raw = _clicked(board, from_controls)
+            if raw is None:  # graphs or chips drawn anew, or a click that sets nothing
+                raise PreventUpdate
         else:
             raw = from_controls
         state, notices = rt.views.parse(board, raw, viewer, strict=False)
@@ -65,9 +78,12 @@ def register(app: Dash) -> None:
             value_out.append(section[control.id])
             option_out.append([o.as_dict() for o in rt.views.options(control, ctx)] if control.depends_on
                               else no_update)
-        starts_out = [state.filters[control_id][0] for control_id, _ in dates]
-        ends_out = [state.filters[control_id][1] for control_id, _ in dates]
-        return (state.to_dict(), value_out, option_out, starts_out, ends_out, state.sheet,
+        # The pickers show the days a preset resolves to (ctx), the choosers the preset itself.
+        starts_out = [ctx.filters[control_id][0] for control_id, _ in dates]
+        ends_out = [ctx.filters[control_id][1] for control_id, _ in dates]
+        presets_out = [state.filters[control_id] if is_preset(state.filters[control_id]) else layout.CUSTOM_DATES
+                       for control_id, _ in dates]
+        return (state.to_dict(), value_out, option_out, starts_out, ends_out, presets_out, state.sheet,
                 layout.notice_list(notices))
 
     @app.callback(Output(ids.SHEET_CONTENT, "children"), Input(ids.VIEW_STATE, "data"),
@@ -79,6 +95,17 @@ def register(app: Dash) -> None:
         state, _ = rt.views.parse(board, state_data, viewer, strict=False)
         sheet, data = rt.dashboards.sheet_data(board, state, viewer)
         return render.sheet_body(sheet, data, rt.views.context(board, state, viewer), topojson_url)
+
+    @app.callback(Output(ids.FILTER_SUMMARY, "children"), Input(ids.VIEW_STATE, "data"),
+                  State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
+    def show_applied(state_data, dashboard_id):
+        """The applied-filter chips of every new view (a control, a click, a bookmark, a reset)."""
+        viewer = current_viewer()
+        rt = runtime()
+        board = rt.dashboards.get(dashboard_id, viewer)
+        state, _ = rt.views.parse(board, state_data, viewer, strict=False)
+        resolved = rt.views.context(board, state, viewer).filters
+        return layout.applied_chips(applied(board, state, rt.views.control_options(board, state, viewer), resolved))
 
     @app.callback(Output(ids.CSV_DOWNLOAD, "data"), Input(ids.csv_button(ALL), "n_clicks"),
                   State(ids.VIEW_STATE, "data"), State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
@@ -97,6 +124,40 @@ def register(app: Dash) -> None:
         # Rounded to what the visual shows; the JSON API keeps the exact values.
         return dcc.send_data_frame(export.csv_frame(visual, frame).to_csv, f"{board.id}-{visual.id}.csv",
                                    index=False)
+
+
+def _date_ranges(starts, ends, presets, triggered) -> list[tuple[str, object]]:
+    """Each date control's value as sent: its preset while one is chosen and its days were not just
+    edited, otherwise its two dates (docs/view-state.md, relative date ranges)."""
+    # The page sends each date control's start, end and preset together: lists naming other controls, or
+    # a control twice, come from a forged or garbled request.
+    named = [[_control_id(item) for item in items] for items in (starts, ends, presets)]
+    if not named[0] == named[1] == named[2] or len(set(named[0])) != len(named[0]):
+        raise Invalid("The date controls sent do not match one another; reload the page.", "controls")
+    chosen = {_control_id(p): _value(p) for p in presets}
+    edited = {t.get("control") for t in triggered if isinstance(t, dict) and t == ids.date_control(t.get("control"))}
+    ranges = []
+    for start, end in zip(starts, ends, strict=True):
+        control_id = _control_id(start)
+        preset = chosen.get(control_id)
+        keep = is_preset(preset) and control_id not in edited
+        ranges.append((control_id, preset if keep else [_value(start), _value(end)]))
+    return ranges
+
+
+def _of_type(component_id, *patterns: dict) -> bool:
+    return isinstance(component_id, dict) and component_id.get("type") in {p["type"] for p in patterns}
+
+
+def _clicked(board, raw: dict) -> dict | None:
+    """The raw state a click asks for: a graph's mark sets its visual's filter (click-to-filter), a chip's ×
+    sets its control back to the default. None when no user clicked (the components were just drawn)."""
+    trigger = clicked()
+    if trigger is None:
+        return None
+    if _of_type(trigger, ids.graph()):
+        return click_filter.click(board, raw, trigger.get("visual"), callback_context.triggered[0]["value"])
+    return without(board, raw, trigger.get("control"))
 
 
 def _control_id(item) -> str:

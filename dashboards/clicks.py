@@ -1,6 +1,13 @@
-"""Which user action triggered a callback."""
+"""What a callback received: which user action triggered it, and its values read as the page sends them.
+
+Every callback is an endpoint anyone signed in can post to, so any value, and any pattern-matched id, may
+be any JSON value (docs/architecture.md, "Requests"). A value of another type than the page sends reads
+as an empty one, which the services then find nothing in to act on.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from dash import callback_context
 
@@ -12,3 +19,13 @@ def clicked():
     if len(triggered) != 1 or not triggered[0].get("value"):
         return None
     return callback_context.triggered_id
+
+
+def as_object(value: Any) -> dict:
+    """A store's data or a pattern-matched id, which the page sends as an object."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    """A multi-select's value or a store's list, which the page sends as a list."""
+    return value if isinstance(value, list) else []

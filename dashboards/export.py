@@ -12,7 +12,7 @@ import pandas as pd
 
 from declarations.model import Visual
 
-#: Decimals written per display format, as ``render.NUMBER_FORMATS`` and ``theme.fmt`` show them:
+#: Decimals written per display format, as tables (``table.cell_text``) and ``theme.fmt`` show them:
 #: money and decimal 2, int 0, and pct 3 — a ratio shown as 62.2 % (one decimal of a percentage) is
 #: written 0.622. ``date`` and ``text`` columns are written as they are.
 DECIMALS = {"money": 2, "decimal": 2, "int": 0, "pct": 3}

@@ -6,28 +6,23 @@ import math
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dash_table, dcc, html
-from dash.dash_table import FormatTemplate
-from dash.dash_table.Format import Format, Group, Scheme, Symbol
+from dash import dcc, html
 
 from core import ids
 from dashboards import theme
 from dashboards.service import VisualData
+from dashboards.table import data_grid
 from declarations.context import QueryContext
 from declarations.model import Sheet, Visual
 
-TABLE_PAGE_SIZE = 15
-NUMBER_FORMATS = {
-    "money": Format(precision=2, scheme=Scheme.fixed, group=Group.yes, symbol=Symbol.yes),
-    "int": Format(precision=0, scheme=Scheme.fixed, group=Group.yes),
-    "pct": FormatTemplate.percentage(1),
-    "decimal": Format(precision=2, scheme=Scheme.fixed, group=Group.yes),
-}
+# KPI cards per row at most, by the width from which Bootstrap applies it (``row-cols-*``).
+KPI_COLUMNS = (("md", 3), ("xl", 4), ("xxl", 6))
 
 
 def graph_config(topojson_url: str) -> dict:
-    return {"displaylogo": False, "responsive": True, "topojsonURL": topojson_url,
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+    # No mode bar: it floats over the plot and covers data, legends and colour scales. A chart's PNG
+    # button sits in its card's header (assets/viewmark/charts.js); a double click resets a zoom.
+    return {"displayModeBar": False, "displaylogo": False, "responsive": True, "topojsonURL": topojson_url}
 
 
 def sheet_body(sheet: Sheet, data: list[VisualData], ctx: QueryContext, topojson_url: str, *,
@@ -48,28 +43,50 @@ def visual_card(visual: Visual, frame: pd.DataFrame, ctx: QueryContext, topojson
                 interactive: bool = True) -> dbc.Card:
     heading = [html.H2(visual.title, className="vm-visual-title h6 mb-0")]
     if interactive:
-        heading.append(html.Button("CSV", id=ids.csv_button(visual.id), n_clicks=0, type="button",
-                                   className="btn btn-sm btn-outline-secondary vm-csv",
-                                   title=f"Download the data of “{visual.title}” as CSV",
-                                   **{"aria-label": f"Download the data of {visual.title} as CSV"},
-                                   disabled=frame.empty))
+        tools = [html.Button("CSV", id=ids.csv_button(visual.id), n_clicks=0, type="button",
+                             className="btn btn-sm btn-outline-secondary vm-csv",
+                             title=f"Download the data of “{visual.title}” as CSV",
+                             **{"aria-label": f"Download the data of {visual.title} as CSV"},
+                             disabled=frame.empty)]
+        if visual.kind == "graph":
+            tools.insert(0, html.Button("PNG", type="button", className="btn btn-sm btn-outline-secondary vm-png",
+                                        title=f"Save “{visual.title}” as a PNG image",
+                                        **{"aria-label": f"Save {visual.title} as a PNG image",
+                                           "data-filename": visual.id}, disabled=frame.empty))
+        heading.append(html.Div(tools, className="vm-visual-tools d-flex gap-1 flex-shrink-0"))
     header = html.Div(heading, className="d-flex align-items-center justify-content-between gap-2")
     card = [dbc.CardHeader(header, className="bg-white"),
-            dbc.CardBody(visual_body(visual, frame, ctx, topojson_url), className="p-2")]
+            dbc.CardBody(visual_body(visual, frame, ctx, topojson_url, interactive=interactive), className="p-2")]
     if not interactive:
         return dbc.Card(card, className="vm-visual h-100 shadow-sm")
     return dbc.Card(card, id=ids.visual(visual.id), className="vm-visual h-100 shadow-sm")
 
 
-def visual_body(visual: Visual, frame: pd.DataFrame, ctx: QueryContext, topojson_url: str):
+def visual_body(visual: Visual, frame: pd.DataFrame, ctx: QueryContext, topojson_url: str, *,
+                interactive: bool = True):
+    """Not ``interactive`` (a slide): a graph's marks set no filter when clicked."""
     if frame.empty:
         return empty_state()
     if visual.kind == "kpis":
         return kpi_cards(frame)
     if visual.kind == "table":
-        return data_table(frame, visual.formats)
+        return data_grid(frame, visual.formats)
     figure = visual.figure(frame, ctx)
-    return dcc.Graph(figure=figure, config=graph_config(topojson_url), className="vm-graph")
+    if interactive and visual.click_filter:
+        # Its clicks reach the controls callback, which sets the filter (dashboards/click_filter.py).
+        return _captioned(figure, dcc.Graph(id=ids.graph(visual.id), figure=figure,
+                                            config=graph_config(topojson_url), className="vm-graph vm-click-filter"))
+    return _captioned(figure, dcc.Graph(figure=figure, config=graph_config(topojson_url), className="vm-graph"))
+
+
+def _captioned(figure, graph: dcc.Graph):
+    """The graph under its figure's caption (``theme.caption``): page text, which wraps in any width."""
+    parts = theme.caption_of(figure)
+    if not parts:
+        return graph
+    caption = html.P([html.B(text) if bold else text for text, bold in parts],
+                     className="vm-visual-caption small mb-0 px-2 pt-1")
+    return html.Div([caption, graph])
 
 
 def empty_state() -> html.Div:
@@ -90,9 +107,21 @@ def kpi_cards(frame: pd.DataFrame) -> html.Div:
         if has_lifetime:
             lines.append(html.Div(f"Lifetime {theme.fmt(row.get('lifetime'), kind)}",
                                   className="vm-kpi-lifetime small text-secondary"))
-        cards.append(html.Div(html.Div(lines, className="vm-kpi border rounded p-2 h-100"),
-                              className="col-6 col-md-4 col-xxl-3"))
-    return html.Div(cards, className="row g-2")
+        cards.append(html.Div(html.Div(lines, className="vm-kpi border rounded p-2 h-100"), className="col"))
+    return html.Div(cards, className=f"row {kpi_columns(len(cards))} g-2")
+
+
+def kpi_columns(count: int) -> str:
+    """Bootstrap ``row-cols-*`` classes that fill the rows evenly: as few rows as the width allows, the
+    cards shared out so that no row is left with a lone card (4 cards: 2 + 2 or one row of 4, not 3 + 1)."""
+    classes = ["row-cols-2" if count > 1 else "row-cols-1"]   # a phone's narrow column: two a row
+    for breakpoint, most in KPI_COLUMNS:
+        even = math.ceil(count / math.ceil(count / most)) if count else 1
+        # 7 cards at most 3 a row would leave one alone (3 + 3 + 1): the nearest count that does not (4 + 3).
+        nearest = sorted(range(2, most + 3), key=lambda n: (abs(n - even), -n))
+        per_row = next((n for n in nearest if count % n != 1), 1) if count > 1 else 1
+        classes.append(f"row-cols-{breakpoint}-{per_row}")
+    return " ".join(classes)
 
 
 def _delta(value, previous, kind: str, lower_is_better: bool = False) -> html.Div:
@@ -113,37 +142,3 @@ def _delta(value, previous, kind: str, lower_is_better: bool = False) -> html.Di
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def data_table(frame: pd.DataFrame, formats: dict[str, str]) -> dash_table.DataTable:
-    """One DataTable component (not a component per cell, which stalls the browser on large tables):
-    raw values, so sorting is numeric, displayed with the declared formats."""
-    columns = [_column(c, frame[c], formats.get(c)) for c in frame.columns]
-    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-    for row in records:
-        for key, value in row.items():
-            if hasattr(value, "strftime"):
-                row[key] = value.strftime("%Y-%m-%d")
-    return dash_table.DataTable(
-        columns=columns, data=records, page_size=TABLE_PAGE_SIZE, page_action="native",
-        sort_action="native", style_as_list_view=True, cell_selectable=False,
-        style_table={"overflowX": "auto"},
-        style_header={"fontWeight": "600", "backgroundColor": "#fff", "borderBottom": "2px solid #dee2e6"},
-        style_cell={"fontFamily": theme.FONT, "fontSize": "13px", "padding": "4px 8px", "textAlign": "left",
-                    "whiteSpace": "nowrap"},
-        style_header_conditional=[{"if": {"header_index": 0}, "whiteSpace": "normal"}],
-        css=[{"selector": ".previous-next-container", "rule": "font-size: 13px;"}],
-    )
-
-
-def _column(name: str, series: pd.Series, kind: str | None) -> dict:
-    column = {"name": _heading(name), "id": name}
-    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-    if kind in NUMBER_FORMATS or (numeric and kind is None):
-        column["type"] = "numeric"
-        column["format"] = NUMBER_FORMATS[kind or ("int" if pd.api.types.is_integer_dtype(series) else "decimal")]
-    return column
-
-
-def _heading(column: str) -> str:
-    return column.replace("_", " ").capitalize()

@@ -17,6 +17,7 @@ from dashboards import registry
 from data.engine import DataEngine
 from declarations.context import QueryContext
 from declarations.model import Dashboard, Sheet, Visual
+from views.dates import PRESETS
 from views.resolve import ViewResolver
 from views.state import ViewState
 
@@ -45,13 +46,21 @@ class DashboardService:
         return dashboard
 
     def describe(self, dashboard: Dashboard, viewer: Viewer) -> dict:
+        """The dashboard as the API lists it; a date range also lists the presets it accepts, which
+        resolve against ``data_date`` (docs/view-state.md)."""
         ctx = QueryContext.defaults(dashboard, viewer.restrictions)
+        data_date = self.views.data_date(dashboard)
+        controls = [c.describe(self.views.options(c, ctx)) for c in dashboard.controls]
+        for control in controls:
+            if control["type"] == "date_range":
+                control["presets"] = list(PRESETS)
         return {
             "id": dashboard.id,
             "title": dashboard.title,
             "path": dashboard.path,
+            "data_date": data_date.isoformat() if data_date else None,
             "sheets": [{"id": s.id, "title": s.title} for s in dashboard.sheets],
-            "controls": [c.describe(self.views.options(c, ctx)) for c in dashboard.controls],
+            "controls": controls,
         }
 
     # Data -------------------------------------------------------------------------------------------

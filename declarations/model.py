@@ -150,6 +150,8 @@ class Control:
 
 
 Query = Callable[["DataEngine", "QueryContext"], "pd.DataFrame"]
+#: The latest day in a dashboard's data (None when it has none), through the engine and so its cache.
+DataDateQuery = Callable[["DataEngine"], "date | None"]
 #: The display formats of table and KPI columns.
 FORMATS = ("money", "int", "pct", "decimal", "date", "text")
 Figure = Callable[["pd.DataFrame", "QueryContext"], Any]
@@ -161,6 +163,10 @@ class Visual:
     figure (kind ``graph``). ``kpis`` and ``table`` visuals are rendered from the rows by the framework.
 
     ``width`` is the share of a 12-column row on wide screens.
+
+    ``click_filter`` (keyword only) names the multi-select filter that a click on one of the graph's marks
+    sets (click-to-filter, docs/view-state.md): the figure carries that filter's value, as the option
+    stores it, as the first item of every clickable point's ``customdata``.
     """
 
     id: str
@@ -172,6 +178,8 @@ class Visual:
     description: str = ""
     # Display formats of table / KPI columns: column -> "money", "int", "pct", "decimal", "date" or "text".
     formats: dict[str, str] = field(default_factory=dict)
+    _: KW_ONLY
+    click_filter: str | None = None
 
     def __post_init__(self) -> None:
         def fail(problem: str) -> NoReturn:
@@ -191,6 +199,11 @@ class Visual:
             fail(f"width {self.width!r} is not a whole number of columns from 1 to 12")
         if unknown := sorted(set(self.formats.values()) - set(FORMATS)):
             fail(f"unknown column formats {unknown!r} (known: {', '.join(FORMATS)})")
+        if self.click_filter is not None:
+            if not isinstance(self.click_filter, str) or not self.click_filter:
+                fail(f"click_filter must be the id of a filter control, not {self.click_filter!r}")
+            if self.kind != "graph":
+                fail(f"only a graph's marks can be clicked: a {self.kind} visual takes no click_filter")
 
 
 @dataclass(frozen=True)
@@ -216,6 +229,8 @@ class Dashboard:
     sheets: tuple[Sheet, ...]
     controls: tuple[Control, ...]
     description: str = ""
+    # The latest day in the dashboard's data: relative date ranges ("Previous month") resolve against it.
+    data_date: DataDateQuery | None = None
 
     def __post_init__(self) -> None:
         def fail(problem: str) -> NoReturn:
@@ -223,6 +238,8 @@ class Dashboard:
 
         if not self.sheets:
             fail("it has no sheet (the Original view opens the first one)")
+        if self.data_date is not None and not callable(self.data_date):
+            fail("data_date is not callable")
         if dup := _duplicates(s.id for s in self.sheets):
             fail(f"duplicate sheet id {', '.join(map(repr, dup))}")
         visuals = [(sheet.id, v.id) for sheet in self.sheets for v in sheet.visuals]
@@ -243,6 +260,19 @@ class Dashboard:
                 fail(f"control {control.id!r} depends on {', '.join(map(repr, later))}, declared after it: "
                      "a control may only depend on controls declared before it")
             declared.add(control.id)
+        for sheet in self.sheets:
+            for visual in sheet.visuals:
+                if visual.click_filter is not None:
+                    self._check_click_filter(visual, fail)
+
+    def _check_click_filter(self, visual: Visual, fail: Callable[[str], NoReturn]) -> None:
+        """A click sets one value of a multi-select filter (or clears it): nothing else can take a clicked mark."""
+        control = next((c for c in self.controls if c.id == visual.click_filter), None)
+        if control is None:
+            fail(f"visual {visual.id!r}: click_filter {visual.click_filter!r} is not a control of the dashboard")
+        if control.kind != "filter" or control.type != "multi":
+            fail(f"visual {visual.id!r}: click_filter {visual.click_filter!r} is a {control.type} {control.kind}, "
+                 "not a multi-select filter")
 
     @property
     def path(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from accounts.viewer import current_viewer
-from bookmarks.api import body, required
+from bookmarks.api import body, once, required
 from presentations.service import OpenedPresentation, presentation_service
 from shares.api import absolute_url
 
@@ -28,7 +28,7 @@ def create_presentation():
     data = body()
     viewer = current_viewer()
     service = presentation_service()
-    made = service.create(viewer, required(data, "name"), data.get("items", []))
+    made = service.create(viewer, required(data, "name"), data.get("items", []), once=once(data))
     return created(service.open(viewer, made.id))
 
 
@@ -58,7 +58,7 @@ def delete_presentation(presentation_id: int):
 def duplicate_presentation(presentation_id: int):
     viewer = current_viewer()
     service = presentation_service()
-    copy = service.duplicate(viewer, presentation_id)
+    copy = service.duplicate(viewer, presentation_id, once=once({}))
     return created(service.open(viewer, copy.id))
 
 
@@ -66,7 +66,8 @@ def duplicate_presentation(presentation_id: int):
 def share_presentation(presentation_id: int):
     """``{expires_in_s?}`` → 201 ``{token, url, …}``: a link to the presentation as it is now (snapshots)."""
     data = body() if request.get_data() else {}
-    share = presentation_service().share(current_viewer(), presentation_id, expires_in_s=data.get("expires_in_s"))
+    share = presentation_service().share(current_viewer(), presentation_id, expires_in_s=data.get("expires_in_s"),
+                                         once=once(data))
     return jsonify({**share.as_dict(), "url": absolute_url(share)}), 201
 
 

@@ -20,7 +20,7 @@ from bookmarks.ui import dom_id, list_error, toast
 from core import ids
 from core.errors import Conflict, Invalid, NotFound, ServiceError
 from dashboards import registry
-from dashboards.clicks import clicked
+from dashboards.clicks import as_list, as_object, clicked
 from presentations import ui
 from presentations.service import MAX_ITEMS, PresentationInfo, presentation_service
 from shares.models import PRESENTATION
@@ -49,7 +49,7 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         keep = [no_update] * len(chosen)
         try:
-            items = [{"bookmark_id": b} for group in chosen for b in (group or [])]
+            items = [{"bookmark_id": b} for group in as_list(chosen) for b in as_list(group)]
             items += [{"share_token": _view_link(t).token} for t in share_tokens(link)]
             made = presentation_service().create(current_viewer(), name if name is not None else "", items)
         except ServiceError as exc:
@@ -72,11 +72,11 @@ def register(app: Dash) -> None:
         if not target:
             raise PreventUpdate
         try:
-            info = presentation_service().get(current_viewer(), target["presentation"])
+            info = presentation_service().get(current_viewer(), as_object(target).get("presentation"))
         except ServiceError as exc:  # deleted elsewhere: show the list as it is now
             return *(no_update,) * 6, *_listing(), toast(exc.message, "danger")
         dialog = {"id": info.id, "version": _version(versions, info)}
-        if target["action"] == "rename":
+        if as_object(target).get("action") == "rename":
             return True, info.name, None, no_update, no_update, dialog, no_update, no_update, no_update
         return no_update, no_update, no_update, True, ui.delete_question(info), dialog, no_update, no_update, no_update
 
@@ -124,7 +124,7 @@ def register(app: Dash) -> None:
         if not target:
             raise PreventUpdate
         try:
-            copy = presentation_service().duplicate(current_viewer(), target["presentation"])
+            copy = presentation_service().duplicate(current_viewer(), as_object(target).get("presentation"))
         except ServiceError as exc:
             return *_listing(), toast(exc.message, "danger"), no_update
         return (*_listing(), toast(f"Made a copy: “{copy.name}”."),
@@ -141,7 +141,7 @@ def register(app: Dash) -> None:
             if not target:
                 raise PreventUpdate
             try:
-                link = presentation_service().share(current_viewer(), target["presentation"])
+                link = presentation_service().share(current_viewer(), as_object(target).get("presentation"))
             except ServiceError as exc:
                 return no_update, no_update, no_update, toast(exc.message, "danger")
             return True, absolute_url(link), "", no_update
@@ -165,7 +165,7 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         viewer = current_viewer()
         try:
-            info = presentation_service().get(viewer, target["presentation"])
+            info = presentation_service().get(viewer, as_object(target).get("presentation"))
             choices = ui.choices_for(viewer)
         except ServiceError as exc:
             return *(no_update,) * 7, *_listing(), toast(exc.message, "danger")
@@ -359,8 +359,8 @@ def _additions(chosen, link, counter: int) -> tuple[list[dict], int]:
     viewer = current_viewer()
     added = []
     bookmarks = bookmark_service()
-    for group in chosen or []:
-        for bookmark_id in group or []:
+    for group in as_list(chosen):
+        for bookmark_id in as_list(group):
             saved = bookmarks.get(viewer, bookmark_id)  # the viewer's own, or NotFound
             board = registry.get(saved.dashboard)
             added.append(ui.draft_slide(f"s{counter}", {"bookmark_id": saved.id}, saved.name,

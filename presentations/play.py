@@ -67,7 +67,8 @@ def slide_view(viewer: Viewer, deck, index: int, topojson_url: str) -> dict:
     ctx = rt.views.context(board, slide.state, viewer)
     options = rt.views.control_options(board, slide.state, viewer)
     notices = [n.message for n in slide.notices] + (list(deck.skipped) if index == 0 else [])
-    return {"index": index, "title": slide.name, "summary": f"{board.title} · {summary(board, slide.state, options)}",
+    line = summary(board, slide.state, options, resolved=ctx.filters)
+    return {"index": index, "title": slide.name, "summary": f"{board.title} · {line}",
             "counter": f"{index + 1} / {count}", "notices": notices,
             "body": render.sheet_body(sheet, data, ctx, topojson_url, interactive=False)}
 

@@ -31,8 +31,10 @@ from bookmarks.repository import aware, is_unique_violation, iso
 from bookmarks.service import BookmarkService
 from core.errors import Conflict, Invalid, NotFound, Unauthorized
 from dashboards.service import DashboardService
+from db import request_keys
 from db.base import utcnow
 from db.database import Database
+from db.request_keys import Once
 from presentations.models import NAME_MAX, Presentation, PresentationItem
 from shares.service import LinkGone, NoAccess, ShareInfo, ShareService
 from views.resolve import ViewResolver
@@ -176,12 +178,13 @@ class PresentationService:
 
     # Sharing ------------------------------------------------------------------------------------------
 
-    def share(self, viewer: Viewer, presentation_id: Any, *, expires_in_s: Any = None) -> ShareInfo:
+    def share(self, viewer: Viewer, presentation_id: Any, *, expires_in_s: Any = None,
+              once: Once | None = None) -> ShareInfo:
         """A link to the presentation as it is now: its slides are copied (snapshots), so recipients play
         what the owner showed, with their own row restrictions."""
         info = self.get(viewer, presentation_id)
         return self.shares.create_deck(viewer, info.name, self.slides_snapshot(viewer, info.id),
-                                       expires_in_s=expires_in_s)
+                                       expires_in_s=expires_in_s, once=once)
 
     def shared_deck(self, viewer: Viewer, token: Any, *, count: bool = False) -> Deck:
         """The deck of a presentation's link, as this viewer sees it: a slide of a dashboard they may not view
@@ -202,12 +205,16 @@ class PresentationService:
 
     # Writing ------------------------------------------------------------------------------------------
 
-    def create(self, viewer: Viewer, name: Any, items: Any = ()) -> PresentationInfo:
-        """A new presentation of ``items`` (``{"bookmark_id": …}`` or ``{"share_token": …}`` each)."""
+    def create(self, viewer: Viewer, name: Any, items: Any = (), *, once: Once | None = None) -> PresentationInfo:
+        """A new presentation of ``items`` (``{"bookmark_id": …}`` or ``{"share_token": …}`` each); sent again
+        with the same ``once`` (``db.request_keys``), the one it made then."""
         user_id = _user_id(viewer)
         name = clean_name(name)
         entries = self._entries(viewer, items)
         with self.db.session() as s:
+            made = request_keys.claim(s, user_id, once)
+            if made is not None:
+                return self._made(s, viewer, made)
             _check_name_free(s, user_id, name)
             _check_room(s, user_id)
             now = utcnow()
@@ -216,6 +223,7 @@ class PresentationService:
             s.add(row)
             _flush(s, name)
             _write_items(s, row.id, entries)
+            request_keys.settle(s, user_id, once, row.id)
             return self._info(s, row)
 
     def change(self, viewer: Viewer, presentation_id: Any, *, version: Any, name: Any = None,
@@ -243,10 +251,13 @@ class PresentationService:
                 _write_items(s, row.id, entries)
             return self._info(s, row)
 
-    def duplicate(self, viewer: Viewer, presentation_id: Any) -> PresentationInfo:
+    def duplicate(self, viewer: Viewer, presentation_id: Any, *, once: Once | None = None) -> PresentationInfo:
         """A copy named “<name> (copy)” (or “(copy 2)” … whichever is free), with the same items."""
         with self.db.session() as s:
             row = self._owned(s, viewer, presentation_id)
+            made = request_keys.claim(s, row.owner_id, once)
+            if made is not None:
+                return self._made(s, viewer, made)
             items = _items_of(s, [row.id]).get(row.id, ())
             _check_room(s, row.owner_id)
             taken = set(s.scalars(sa.select(Presentation.name_key).where(Presentation.owner_id == row.owner_id)))
@@ -257,7 +268,15 @@ class PresentationService:
             s.add(copy)
             _flush(s, name)
             _write_items(s, copy.id, [_Entry(i.bookmark_id, i.share_token, i.name) for i in items])
+            request_keys.settle(s, row.owner_id, once, copy.id)
             return self._info(s, copy)
+
+    def _made(self, s: Session, viewer: Viewer, presentation_id: str) -> PresentationInfo:
+        """The presentation an earlier request with the same key made, as it is now."""
+        try:
+            return self._info(s, self._owned(s, viewer, int(presentation_id)))
+        except NotFound:
+            raise NotFound("The presentation this request made has been deleted since.") from None
 
     def delete(self, viewer: Viewer, presentation_id: Any, version: Any = None) -> PresentationInfo:
         """Deletes the presentation (if ``version`` is given, only that version) and its items."""

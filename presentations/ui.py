@@ -191,7 +191,7 @@ def new_form(choices: Choices) -> dbc.Card:
 
 def editor_dialog() -> dbc.Modal:
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Edit presentation")),
+        dbc.ModalHeader(dbc.ModalTitle("Edit presentation", id=ids.title_of(ids.EDITOR_DIALOG))),
         dbc.ModalBody([
             dbc.Label("Name", html_for=ids.EDITOR_NAME, class_name="fw-semibold small"),
             dbc.Input(id=ids.EDITOR_NAME, maxlength=NAME_MAX, autocomplete="off"),
@@ -211,7 +211,8 @@ def editor_dialog() -> dbc.Modal:
         ]),
         dbc.ModalFooter([dbc.Button("Cancel", id=ids.EDITOR_CANCEL, color="secondary", outline=True),
                          dbc.Button("Save", id=ids.EDITOR_SAVE, color="primary")]),
-    ], id=ids.EDITOR_DIALOG, is_open=False, size="lg", scrollable=True, class_name="vm-presentation-editor")
+    ], id=ids.EDITOR_DIALOG, labelledby=ids.title_of(ids.EDITOR_DIALOG), is_open=False, size="lg", scrollable=True,
+        class_name="vm-presentation-editor")
 
 
 def draft_slide(key: str, ref: dict | None, label: str, detail: str, available: bool = True) -> dict:
@@ -258,7 +259,7 @@ def slide_focus(action: str, key) -> str:
 
 def rename_dialog() -> dbc.Modal:
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Rename presentation")),
+        dbc.ModalHeader(dbc.ModalTitle("Rename presentation", id=ids.title_of(ids.PRESENTATION_RENAME_DIALOG))),
         dbc.ModalBody([
             dbc.Label("New name", html_for=ids.PRESENTATION_RENAME_NAME),
             dbc.Input(id=ids.PRESENTATION_RENAME_NAME, maxlength=NAME_MAX, autocomplete="off"),
@@ -266,16 +267,18 @@ def rename_dialog() -> dbc.Modal:
         ]),
         dbc.ModalFooter([dbc.Button("Cancel", id=ids.PRESENTATION_RENAME_CANCEL, color="secondary", outline=True),
                          dbc.Button("Rename", id=ids.PRESENTATION_RENAME_SAVE, color="primary")]),
-    ], id=ids.PRESENTATION_RENAME_DIALOG, is_open=False, centered=True)
+    ], id=ids.PRESENTATION_RENAME_DIALOG,
+        labelledby=ids.title_of(ids.PRESENTATION_RENAME_DIALOG), is_open=False, centered=True)
 
 
 def delete_dialog() -> dbc.Modal:
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Delete presentation")),
+        dbc.ModalHeader(dbc.ModalTitle("Delete presentation", id=ids.title_of(ids.PRESENTATION_DELETE_DIALOG))),
         dbc.ModalBody(id=ids.PRESENTATION_DELETE_TEXT),
         dbc.ModalFooter([dbc.Button("Cancel", id=ids.PRESENTATION_DELETE_CANCEL, color="secondary", outline=True),
                          dbc.Button("Delete", id=ids.PRESENTATION_DELETE_CONFIRM, color="danger")]),
-    ], id=ids.PRESENTATION_DELETE_DIALOG, is_open=False, centered=True)
+    ], id=ids.PRESENTATION_DELETE_DIALOG,
+        labelledby=ids.title_of(ids.PRESENTATION_DELETE_DIALOG), is_open=False, centered=True)
 
 
 def delete_question(info: PresentationInfo) -> str:
@@ -285,7 +288,8 @@ def delete_question(info: PresentationInfo) -> str:
 
 def share_dialog() -> dbc.Modal:
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Share a link to this presentation")),
+        dbc.ModalHeader(dbc.ModalTitle("Share a link to this presentation",
+                                      id=ids.title_of(ids.PRESENTATION_SHARE_DIALOG))),
         dbc.ModalBody([
             html.P("Whoever opens the link must be signed in; each slide shows the data they are allowed to see.",
                    className="small text-secondary"),
@@ -300,4 +304,5 @@ def share_dialog() -> dbc.Modal:
         ]),
         dbc.ModalFooter(html.Span("The link shows the slides as they are now and never expires; revoke it any "
                                   "time in Bookmarks › My shared links.", className="small text-secondary me-auto")),
-    ], id=ids.PRESENTATION_SHARE_DIALOG, is_open=False, centered=True)
+    ], id=ids.PRESENTATION_SHARE_DIALOG,
+        labelledby=ids.title_of(ids.PRESENTATION_SHARE_DIALOG), is_open=False, centered=True)

@@ -1,6 +1,11 @@
 """Take a screenshot of each dashboard, and of a presentation's slide, with headless Chromium.
 
     .venv/bin/python scripts/screenshots.py    # writes docs/screenshots/{restaurant,gaming,presentation}.png
+    .venv/bin/python scripts/screenshots.py --review [DIR]   # every sheet at 1280 and 1920 px, for review
+
+``--review`` leaves the README's screenshots alone: it writes every sheet of both dashboards at each width of
+``REVIEW_WIDTHS``, whole pages, into DIR (default ``build/review``, which git ignores) with an ``index.html``
+to page through them.
 
 Starts the app (``.venv/bin/python app.py``) on a free port with an instance folder of its own (so your
 bookmarks stay as they are), signs in as the demo ``analyst``, waits until every dashboard has finished
@@ -11,6 +16,8 @@ Needs Debian's ``chromium`` and ``chromium-driver`` (/usr/bin/chromium, /usr/bin
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import os
 import signal
 import socket
@@ -21,6 +28,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, WebDriverException
@@ -42,6 +50,9 @@ CHROME_FLAGS = [
 LOADING_SELECTOR = '._dash-loading, .dash-spinner, [data-dash-is-loading="true"]'
 GRAPH_SELECTOR = ".js-plotly-plot"
 USERNAME, PASSWORD = "analyst", "viewmark-demo"
+REVIEW_WIDTHS = (1280, 1920)
+REVIEW_DIR = ROOT / "build" / "review"
+WINDOW_HEIGHT = 1000
 # The seed's story: all states, the best and the worst store, the worst store's Owner view in December 2021.
 STORY = [
     ("All states", {"sheet": "overview"}),
@@ -169,8 +180,7 @@ def dashboard_ready(driver: webdriver.Chrome) -> bool:
         return False
 
 
-def screenshot(driver: webdriver.Chrome, url: str, target: Path, timeout: float) -> None:
-    driver.get(url)
+def wait_until_drawn(driver: webdriver.Chrome, url: str, timeout: float) -> None:
     # Require the ready state twice in a row, so a callback chain that has not started yet doesn't count.
     deadline = time.monotonic() + timeout
     stable = 0
@@ -180,15 +190,89 @@ def screenshot(driver: webdriver.Chrome, url: str, target: Path, timeout: float)
         stable = stable + 1 if dashboard_ready(driver) else 0
         time.sleep(0.5)
     time.sleep(1.0)  # plotly transitions and web fonts
+
+
+def fit_window_to_page(driver: webdriver.Chrome) -> None:
+    """Makes the window as tall as the page, so the picture holds every card. The graphs redraw at the new
+    size, which can change the page's height: measured again until it fits."""
+    for _ in range(4):
+        inner, page, chrome = driver.execute_script(
+            "return [window.innerHeight, document.documentElement.scrollHeight,"
+            " window.outerHeight - window.innerHeight]")
+        if page <= inner:
+            return
+        driver.set_window_size(driver.execute_script("return window.outerWidth"), page + chrome)
+        time.sleep(1.0)
+
+
+def screenshot(driver: webdriver.Chrome, url: str, target: Path, timeout: float, *, whole_page: bool = False) -> None:
+    driver.get(url)
+    wait_until_drawn(driver, url, timeout)
+    if whole_page:
+        fit_window_to_page(driver)
     target.parent.mkdir(parents=True, exist_ok=True)
     if not driver.save_screenshot(str(target)):
         raise RuntimeError(f"could not write {target}")
     print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
 
 
+def readme_screenshots(driver: webdriver.Chrome, base_url: str, out: Path, timeout: float) -> None:
+    """Each dashboard's first sheet, then the seed's story saved as bookmarks and its third as a slide."""
+    for name, path in DASHBOARDS.items():
+        screenshot(driver, base_url + path, out / f"{name}.png", timeout)
+    for name, state in STORY:
+        status = driver.execute_async_script(SAVE_BOOKMARK, name, state)
+        if status != 201:
+            raise RuntimeError(f"saving the bookmark {name!r} answered {status}")
+    screenshot(driver, base_url + "/present/bookmarks/restaurant?slide=3", out / "presentation.png", timeout)
+
+
+def sheet_url(base_url: str, dashboard: str, sheet: str) -> str:
+    return f"{base_url}{DASHBOARDS[dashboard]}?state=" + quote(json.dumps({"sheet": sheet}), safe=":,")
+
+
+def review(driver: webdriver.Chrome, base_url: str, out: Path, timeout: float) -> None:
+    """Every sheet of both dashboards at each of ``REVIEW_WIDTHS``, and an index page listing them."""
+    sys.path.insert(0, str(ROOT))
+    from dashboards.registry import DASHBOARDS as DECLARED
+
+    shots = []
+    for dashboard in DASHBOARDS:
+        for number, sheet in enumerate(DECLARED[dashboard].sheets, start=1):
+            for width in REVIEW_WIDTHS:
+                name = f"{dashboard}-{number:02d}-{sheet.id}-{width}.png"
+                driver.set_window_size(width, WINDOW_HEIGHT)
+                screenshot(driver, sheet_url(base_url, dashboard, sheet.id), out / name, timeout, whole_page=True)
+                shots.append((DECLARED[dashboard].title, sheet.title, width, name))
+    driver.set_window_size(1600, WINDOW_HEIGHT)
+    write_index(out, shots)
+
+
+def write_index(out: Path, shots: list[tuple[str, str, int, str]]) -> None:
+    """One page with every screenshot in order, each titled and linked to its own file."""
+    entries = []
+    for i, (dashboard, sheet, width, name) in enumerate(shots):
+        previous = f'<a href="#shot-{i - 1}">previous</a>' if i else ""
+        following = f'<a href="#shot-{i + 1}">next</a>' if i + 1 < len(shots) else ""
+        title = html.escape(f"{dashboard} · {sheet} · {width} px")
+        entries.append(f'<section id="shot-{i}"><h2>{title} <small>{previous} {following}</small></h2>'
+                       f'<a href="{name}"><img src="{name}" alt="{title}" loading="lazy"></a></section>')
+    contents = "".join(f'<li><a href="#shot-{i}">{html.escape(f"{d} · {s} · {w} px")}</a></li>'
+                       for i, (d, s, w, _) in enumerate(shots))
+    (out / "index.html").write_text(
+        '<!doctype html><meta charset="utf-8"><title>Viewmark screenshots for review</title>'
+        "<style>body{font-family:system-ui,sans-serif;margin:1rem 2rem}img{max-width:100%;"
+        "border:1px solid #cbd5e1}section{margin:2rem 0}small a{margin-left:.75rem;font-weight:400}</style>"
+        f"<h1>Viewmark screenshots for review</h1><ol>{contents}</ol>{''.join(entries)}\n", encoding="utf-8")
+    print(f"wrote {out / 'index.html'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="output folder")
+    parser.add_argument("--review", type=Path, nargs="?", const=REVIEW_DIR, default=None, metavar="DIR",
+                        help=f"write every sheet at {' and '.join(map(str, REVIEW_WIDTHS))} px into DIR "
+                             "(default build/review) instead of the README's screenshots")
     parser.add_argument("--python", default=None, help="interpreter that runs app.py (default: .venv)")
     parser.add_argument(
         "--start-timeout",
@@ -214,14 +298,10 @@ def main(argv: list[str] | None = None) -> int:
         wait_for_http(base_url + "/", proc, args.start_timeout)
         driver = make_driver()
         sign_in_if_asked(driver, base_url, args.timeout)
-        for name, path in DASHBOARDS.items():
-            screenshot(driver, base_url + path, args.out.resolve() / f"{name}.png", args.timeout)
-        for name, state in STORY:
-            status = driver.execute_async_script(SAVE_BOOKMARK, name, state)
-            if status != 201:
-                raise RuntimeError(f"saving the bookmark {name!r} answered {status}")
-        screenshot(driver, base_url + "/present/bookmarks/restaurant?slide=3",
-                   args.out.resolve() / "presentation.png", args.timeout)
+        if args.review:
+            review(driver, base_url, args.review.resolve(), args.timeout)
+        else:
+            readme_screenshots(driver, base_url, args.out.resolve(), args.timeout)
         errors = [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
         for message in errors:
             print(f"browser error: {message}", file=sys.stderr)

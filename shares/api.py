@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from accounts.viewer import current_viewer
-from bookmarks.api import body, required
+from bookmarks.api import body, once, required
 from shares.service import ShareInfo, share_service
 
 bp = Blueprint("shares", __name__)
@@ -19,7 +19,8 @@ def create_share(dashboard_id: str):
     """``{state?, bookmark_id?, expires_in_s?}`` → 201 ``{token, url, …}``."""
     data = body()
     share = share_service().create(current_viewer(), dashboard_id, data.get("state"),
-                                   bookmark_id=data.get("bookmark_id"), expires_in_s=data.get("expires_in_s"))
+                                   bookmark_id=data.get("bookmark_id"), expires_in_s=data.get("expires_in_s"),
+                                   once=once(data))
     response = jsonify({**share.as_dict(), "url": absolute_url(share)})
     response.headers["Location"] = url_for(".get_share", token=share.token)
     return response, 201
@@ -50,7 +51,8 @@ def revoke_share(token: str):
 @bp.post("/shares/<token>/save")
 def save_share(token: str):
     """``{name}`` → 201: the shared view as one of the viewer's own bookmarks."""
-    saved = share_service().save(current_viewer(), token, required(body(), "name"))
+    data = body()
+    saved = share_service().save(current_viewer(), token, required(data, "name"), once=once(data))
     response = jsonify(saved.as_dict())
     response.headers["Location"] = url_for("api_v1.bookmarks.get_bookmark", bookmark_id=saved.id)
     return response, 201

@@ -16,7 +16,7 @@ from bookmarks.ui import toast
 from core import ids
 from core.errors import Invalid, ServiceError
 from dashboards import registry
-from dashboards.clicks import clicked
+from dashboards.clicks import as_object, clicked
 from shares import ui
 from shares.api import absolute_url
 from shares.service import EXPIRY_CHOICES, LinkGone, NoAccess, ShareInfo, share_service
@@ -55,7 +55,7 @@ def register(app: Dash) -> None:
         if target == ids.SHARE_OPEN:
             source = {"dashboard": dashboard_id, "state": state}
         else:
-            source = {"dashboard": dashboard_id, "bookmark": target.get("bookmark")}
+            source = {"dashboard": dashboard_id, "bookmark": as_object(target).get("bookmark")}
         try:
             link = _create(source, ui.DEFAULT_EXPIRY)
         except ServiceError as exc:
@@ -138,7 +138,7 @@ def register(app: Dash) -> None:
         if not target:
             raise PreventUpdate
         try:
-            share_service().revoke(current_viewer(), target.get("token"))
+            share_service().revoke(current_viewer(), as_object(target).get("token"))
         except ServiceError as exc:
             return _listing(), toast(exc.message, "danger"), no_update
         # The Revoke button is gone: the keyboard focus stays in the list rather than falling to the page.

@@ -24,8 +24,10 @@ from bookmarks.repository import aware, iso
 from bookmarks.service import BookmarkService, SavedBookmark
 from core.errors import Forbidden, Invalid, NotFound, ServiceError, TooMany, Unauthorized
 from dashboards.service import DashboardService
+from db import request_keys
 from db.base import utcnow
 from db.database import Database
+from db.request_keys import Once
 from declarations.model import Dashboard
 from shares.models import NAME_MAX, PRESENTATION, VIEW, Share
 from views.resolve import ViewResolver
@@ -107,10 +109,11 @@ class ShareService:
     # The owner ----------------------------------------------------------------------------------------
 
     def create(self, viewer: Viewer, dashboard_id: str, state: Any = None, *, bookmark_id: Any = None,
-               expires_in_s: Any = None) -> ShareInfo:
+               expires_in_s: Any = None, once: Once | None = None) -> ShareInfo:
         """Shares ``state`` — or, given ``bookmark_id``, that bookmark's state and name — as a new link.
 
-        Sharing the same view again, with no expiry, gives the same link back.
+        Sharing the same view again, with no expiry, gives the same link back; sent again with the same
+        ``once`` (``db.request_keys``), any request gives the link it made then.
         """
         user_id = _user_id(viewer)
         board = self.dashboards.get(dashboard_id, viewer)
@@ -133,12 +136,16 @@ class ShareService:
         expires = _expiry(expires_in_s)
         now = utcnow()
         with self.db.session() as s:
+            made = request_keys.claim(s, user_id, once)
+            if made is not None:
+                return self._made(s, made, viewer)
             if expires is None:
                 same = s.scalar(sa.select(Share).where(
                     Share.owner_id == user_id, Share.dashboard == board.id, Share.state == text,
                     Share.revoked_at.is_(None), Share.expires_at.is_(None),
                     (Share.name == name) if name is not None else Share.name.is_(None)).limit(1))
                 if same is not None:
+                    request_keys.settle(s, user_id, once, same.token)
                     return _info(same, viewer.username or "")
             _check_rate(s, user_id, now)
             share = Share(token=secrets.token_urlsafe(TOKEN_BYTES), owner_id=user_id, dashboard=board.id,
@@ -146,7 +153,16 @@ class ShareService:
                           expires_at=now + expires if expires else None, open_count=0)
             s.add(share)
             s.flush()
+            request_keys.settle(s, user_id, once, share.token)
             return _info(share, viewer.username or "")
+
+    @staticmethod
+    def _made(s, token: str, viewer: Viewer) -> ShareInfo:
+        """The link an earlier request with the same key made: as it is now (revoked since, perhaps)."""
+        share = _by_token(s, token)
+        if share is None:
+            raise NotFound("The link this request made no longer exists.", "token")
+        return _info(share, viewer.username or "")
 
     def _canonical(self, board: Dashboard, state: Any, viewer: Viewer, *, lenient: bool = False) -> str | None:
         """The state's canonical JSON, validated strictly (``lenient``: ``None`` when it is not valid)."""
@@ -215,7 +231,7 @@ class ShareService:
     # Presentations --------------------------------------------------------------------------------------
 
     def create_deck(self, viewer: Viewer, name: str, slides: list[dict], *,
-                    expires_in_s: Any = None) -> ShareInfo:
+                    expires_in_s: Any = None, once: Once | None = None) -> ShareInfo:
         """A link to a presentation: its slides (``{"dashboard", "name", "state"}``, as the owner's
         presentation service reads them now) are copied, so later changes to the bookmarks never show."""
         user_id = _user_id(viewer)
@@ -223,12 +239,16 @@ class ShareService:
         now = utcnow()
         text = json.dumps({"slides": slides}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         with self.db.session() as s:
+            made = request_keys.claim(s, user_id, once)
+            if made is not None:
+                return self._made(s, made, viewer)
             _check_rate(s, user_id, now)
             share = Share(token=secrets.token_urlsafe(TOKEN_BYTES), kind=PRESENTATION, owner_id=user_id,
                           dashboard=PRESENTATION, name=name[:NAME_MAX], state=text, created_at=now,
                           expires_at=now + expires if expires else None, open_count=0)
             s.add(share)
             s.flush()
+            request_keys.settle(s, user_id, once, share.token)
             return _info(share, viewer.username or "")
 
     def open_deck(self, viewer: Viewer, token: Any, *, count: bool = False) -> tuple[ShareInfo, list[dict]]:
@@ -241,10 +261,10 @@ class ShareService:
         slides = info.state.get("slides") if isinstance(info.state, dict) else None
         return info, [s for s in slides or [] if isinstance(s, dict)]
 
-    def save(self, viewer: Viewer, token: Any, name: Any) -> SavedBookmark:
+    def save(self, viewer: Viewer, token: Any, name: Any, *, once: Once | None = None) -> SavedBookmark:
         """Keeps the shared view, as this viewer sees it, as one of their own bookmarks."""
         opened = self.open(viewer, token)
-        return self.bookmarks.add(viewer, opened.share.dashboard, name, opened.state.to_dict())
+        return self.bookmarks.add(viewer, opened.share.dashboard, name, opened.state.to_dict(), once=once)
 
     def snapshot(self, token: str, request: OpenRequest) -> Found | None:
         """The view sources' question (``views.sources.Snapshots``); counts the opening."""

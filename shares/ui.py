@@ -84,7 +84,7 @@ def page_parts(board: Dashboard, token: str | None, name: str | None) -> list:
 
 def share_dialog(board: Dashboard) -> dbc.Modal:
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Share a link")),
+        dbc.ModalHeader(dbc.ModalTitle("Share a link", id=ids.title_of(ids.SHARE_DIALOG))),
         dbc.ModalBody([
             html.P(intro(board.title, None), id=ids.SHARE_INTRO, className="small text-secondary"),
             dbc.Label("Link", html_for=ids.SHARE_URL, class_name="fw-semibold"),
@@ -105,7 +105,8 @@ def share_dialog(board: Dashboard) -> dbc.Modal:
         ]),
         dbc.ModalFooter(html.Span("Revoke a link any time in Bookmarks › My shared links.",
                                   className="small text-secondary me-auto")),
-    ], id=ids.SHARE_DIALOG, is_open=False, centered=True, class_name="vm-share-dialog")
+    ], id=ids.SHARE_DIALOG,
+        labelledby=ids.title_of(ids.SHARE_DIALOG), is_open=False, centered=True, class_name="vm-share-dialog")
 
 
 def intro(dashboard_title: str, bookmark_name: str | None) -> str:
@@ -122,7 +123,7 @@ def expires_text(share: ShareInfo) -> str:
 
 def save_dialog(name: str | None) -> dbc.Modal:
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("Save as my bookmark")),
+        dbc.ModalHeader(dbc.ModalTitle("Save as my bookmark", id=ids.title_of(ids.SAVE_SHARE_DIALOG))),
         dbc.ModalBody([
             html.P("The shared view, as you see it, becomes one of your own bookmarks of this dashboard.",
                    className="small text-secondary"),
@@ -132,7 +133,7 @@ def save_dialog(name: str | None) -> dbc.Modal:
         ]),
         dbc.ModalFooter([dbc.Button("Cancel", id=ids.SAVE_SHARE_CANCEL, color="secondary", outline=True),
                          dbc.Button("Save", id=ids.SAVE_SHARE_CONFIRM, color="primary")]),
-    ], id=ids.SAVE_SHARE_DIALOG, is_open=False, centered=True)
+    ], id=ids.SAVE_SHARE_DIALOG, labelledby=ids.title_of(ids.SAVE_SHARE_DIALOG), is_open=False, centered=True)
 
 
 def default_name(share: ShareInfo) -> str:
@@ -143,13 +144,14 @@ def default_name(share: ShareInfo) -> str:
 
 def shares_dialog() -> dbc.Modal:
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("My shared links")),
+        dbc.ModalHeader(dbc.ModalTitle("My shared links", id=ids.title_of(ids.SHARES_DIALOG))),
         dbc.ModalBody([
             html.P("Revoking a link ends it for everyone who has it; bookmarks they saved from it stay theirs.",
                    className="small text-secondary"),
             html.Div(id=ids.SHARES_LIST, tabIndex="-1", className="vm-shares-list"),
         ]),
-    ], id=ids.SHARES_DIALOG, is_open=False, size="xl", scrollable=True, class_name="vm-shares-dialog")
+    ], id=ids.SHARES_DIALOG, labelledby=ids.title_of(ids.SHARES_DIALOG), is_open=False, size="xl", scrollable=True,
+        class_name="vm-shares-dialog")
 
 
 def shares_table(shares: list[ShareInfo], now: datetime | None = None):

@@ -15,7 +15,7 @@ from accounts.requests import safe_next
 from accounts.viewer import Viewer
 from bookmarks import ui as bookmarks_ui
 from bookmarks.service import bookmark_service
-from core.errors import ServiceError
+from core.errors import ServiceError, Unavailable
 from core.ids import LINK_GONE, NO_ACCESS
 from core.runtime import runtime
 from dashboards import layout, registry
@@ -96,7 +96,8 @@ def dashboard_page(board: Dashboard, viewer: Viewer, request: OpenRequest, share
     return layout.dashboard_page(board, state, rt.views.control_options(board, state, viewer), opening.notices,
                                  banner(title, viewer, current=board.id, tools=tools,
                                         tooltip=bookmarks_ui.title_tooltip(board.title, active_name)),
-                                 extras=extras, restrictions=viewer.restrictions)
+                                 extras=extras, restrictions=viewer.restrictions,
+                                 data_date=rt.views.data_date(board))
 
 
 def link_gone(viewer: Viewer) -> html.Div:
@@ -107,6 +108,14 @@ def link_gone(viewer: Viewer) -> html.Div:
                "link."),
         dcc.Link("Back to your dashboards", href="/"),
     ], className="container py-4", id=LINK_GONE))])
+
+
+def service_unavailable(viewer: Viewer, message: str) -> html.Div:
+    return html.Div([banner("Unavailable", viewer), html.Main(html.Div([
+        html.H2("This page cannot be shown just now", className="h4"),
+        html.P(message),
+        dcc.Link("Back to your dashboards", href="/"),
+    ], className="container py-4 vm-unavailable", role="alert"))])
 
 
 def not_found(viewer: Viewer, search: str | None = None) -> html.Div:
@@ -182,4 +191,7 @@ def page_for(pathname: str | None, search: str | None, viewer: Viewer):
     if found is None:
         return not_found(viewer)
     page, params = found
-    return page(viewer, search, **params)
+    try:
+        return page(viewer, search, **params)
+    except Unavailable as exc:  # the application database: a page that needs it says so instead
+        return service_unavailable(viewer, exc.message)

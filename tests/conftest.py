@@ -12,11 +12,29 @@ import socket
 
 import pytest
 from dash.testing.application_runners import BaseDashRunner, MultiProcessRunner, ThreadedRunner
+from hypothesis import HealthCheck, settings
 
 from tests import servers
 
 # Application-database fixtures (``database``: SQLite and PostgreSQL).
 pytest_plugins = ["tests.persistence_fixtures"]
+
+# --------------------------------------------------------------------------------------------
+# Generated tests (hypothesis)
+#
+# "ci" (CI=true) is bounded and deterministic: the same examples on every run, no deadline (two shared
+# cores make timings noisy), no example database. "dev" is the same size but random, remembering failures
+# in .hypothesis/; "thorough" is for a long hunt:  HYPOTHESIS_PROFILE=thorough pytest -n 0 -k hostile
+# Tests whose examples are expensive (a request, a database round trip) scale their own ``max_examples``
+# from the loaded profile's (``tests.hostile.scaled``).
+# --------------------------------------------------------------------------------------------
+
+settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", settings.get_profile("ci"), derandomize=False,
+                          database=settings.default.database)
+settings.register_profile("thorough", settings.get_profile("dev"), max_examples=2_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if servers.running_in_ci() else "dev"))
 
 # --------------------------------------------------------------------------------------------
 # dash_duo server ports under pytest-xdist

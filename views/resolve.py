@@ -1,13 +1,14 @@
 """Viewer-aware resolution: what a viewer may select, and any state made fit for that viewer.
 
 The view-state module (``views.state``) knows the declaration; this module adds the data and the viewer:
-options computed from the data, the viewer's row restrictions, and dependent filters narrowed by the
-selections they depend on (docs/view-state.md).
+options computed from the data, the viewer's row restrictions, dependent filters narrowed by the
+selections they depend on, and relative date ranges resolved against the data date (docs/view-state.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from accounts.viewer import Viewer
@@ -15,6 +16,7 @@ from core.errors import Invalid, ServiceError
 from data.engine import DataEngine
 from declarations.context import QueryContext
 from declarations.model import Control, Dashboard, Option
+from views.dates import has_presets, resolve_filters
 from views.state import AllowedValues, Notice, ViewState, load_json, original_state, parse_state
 
 
@@ -49,8 +51,23 @@ class ViewResolver:
     def original(self, board: Dashboard) -> ViewState:
         return original_state(board)
 
+    def data_date(self, board: Dashboard) -> date | None:
+        """The latest day in the dashboard's data, by its declared query (cached with the data version).
+
+        A dashboard that declares none, or whose data is empty, ends where its date controls' bounds end.
+        """
+        found = board.data_date(self.engine) if board.data_date is not None else None
+        if found is not None:
+            return found
+        ends = [c.bounds[1] for c in board.controls if c.type == "date_range" and c.bounds]
+        return date.fromisoformat(max(ends)) if ends else None
+
     def context(self, board: Dashboard, state: ViewState, viewer: Viewer) -> QueryContext:
-        return QueryContext(board, dict(state.filters), dict(state.parameters), viewer.restrictions)
+        """What the queries of ``state`` see: relative date ranges resolved against the data date."""
+        filters = dict(state.filters)
+        if has_presets(board, filters):  # the data date is only looked up when a preset needs it
+            filters = resolve_filters(board, filters, self.data_date(board))
+        return QueryContext(board, filters, dict(state.parameters), viewer.restrictions)
 
     def parse(self, board: Dashboard, raw: Any, viewer: Viewer, *, strict: bool) -> tuple[ViewState, list[Notice]]:
         """``raw`` validated for this viewer: strictly (``Invalid`` naming the field) or leniently (notices).

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from accounts.viewer import Viewer
+from core.errors import Unavailable
 from declarations.model import Dashboard
 from views.preferences import ViewPreferences
 from views.resolve import ViewResolver
 from views.state import Notice, ViewState, original_state
 
 SourceName = Literal["url", "shared", "default", "last", "original"]
+UNREADABLE = Notice("view", "Your default and last view could not be read just now (the database is not reachable).")
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,18 @@ def standard_sources(preferences: ViewPreferences, saved: SavedStates,
 
 
 def open_view(request: OpenRequest, sources: Sequence[ViewSource], resolver: ViewResolver) -> Opening:
-    """The first source's view, read leniently for this viewer: what no longer fits is dropped, with notices."""
+    """The first source's view, read leniently for this viewer: what no longer fits is dropped, with notices.
+
+    A source kept in the application database that cannot be reached is passed over with a notice: the
+    dashboard's data does not need that database, so the page still opens.
+    """
+    passed_over: list[Notice] = []
     for source in sources:
-        found = source.find(request)
+        try:
+            found = source.find(request)
+        except Unavailable:
+            passed_over = [UNREADABLE]
+            continue
         if found is None:
             continue
         if isinstance(found.raw, ViewState):
@@ -157,6 +168,6 @@ def open_view(request: OpenRequest, sources: Sequence[ViewSource], resolver: Vie
         else:
             state, notices = resolver.read(request.board, found.raw, request.viewer, found.what)
         told = {n.field for n in notices}
-        notices += [n for n in found.notices if n.field not in told]
+        notices += [n for n in (*found.notices, *passed_over) if n.field not in told]
         return Opening(state, notices, found.source, found.bookmark_id, found.details)
     raise LookupError("No view source answered: end the chain with OriginalSource.")

@@ -16,6 +16,7 @@ from typing import Any
 
 from core.errors import BadRequest, Invalid
 from declarations.model import Control, Dashboard
+from views.dates import PRESETS, is_preset
 
 STATE_VERSION = 1
 MAX_STATE_CHARS = 20_000
@@ -87,7 +88,7 @@ def load_json(raw: str | bytes | dict | None) -> dict:
             raise BadRequest(f"The view state is longer than {MAX_STATE_CHARS} characters.", "state")
         try:
             raw = json.loads(raw)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than the parser goes
             raise BadRequest("The view state is not valid JSON.", "state") from exc
     if not isinstance(raw, dict):
         raise BadRequest("The view state must be a JSON object.", "state")
@@ -112,7 +113,8 @@ def parse_state(raw: str | bytes | dict | None, dashboard: Dashboard, allowed: A
     original = original_state(dashboard)
     for key in data:
         if key not in ("version", "dashboard", "sheet", "filters", "parameters"):
-            problem(key, f"Unknown field “{_short(key)}”.")
+            # The field is the key as sent, shortened like every text an error echoes.
+            problem(_short(key), f"Unknown field “{_short(key)}”.")
     version = data.get("version", STATE_VERSION)
     if type(version) is not int or version != STATE_VERSION:  # ``true`` and ``1.0`` are not version 1
         problem("version", f"Unsupported state version; expected {STATE_VERSION}.")
@@ -173,9 +175,14 @@ def _match(value: Any, options: list) -> Any:
     raise ValueError(f"“{_short(value)}” is not one of the options.")
 
 
-def _validate_dates(control: Control, value: Any) -> list[str]:
+def _validate_dates(control: Control, value: Any) -> list[str] | str:
+    """Two ISO dates, clamped to the data bounds, or a preset kept as its name (views/dates.py)."""
+    if isinstance(value, str):
+        if is_preset(value):
+            return value
+        raise ValueError(f"“{_short(value)}” is not a date range preset; expected one of {', '.join(PRESETS)}.")
     if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
-        raise ValueError("expected [start, end] as ISO dates (YYYY-MM-DD).")
+        raise ValueError("expected [start, end] as ISO dates (YYYY-MM-DD) or a preset such as “previous-month”.")
     try:
         start, end = (date.fromisoformat(v) for v in value)
     except ValueError:

@@ -14,10 +14,11 @@ def state_search(state_json: str) -> str:
 
 def search_state(search: str | None) -> str | None:
     """The state text of a query string (``?state=…``), or ``None`` when it has none."""
-    values = parse_qs((search or "").lstrip("?")).get(PARAM)
+    # The address comes from the browser: a forged request may send anything else, which has no state.
+    values = parse_qs(search.lstrip("?")).get(PARAM) if isinstance(search, str) else None
     return values[0] if values else None
 
 
 def normalized(pathname: str | None) -> str:
-    """A path as pages are told apart: a trailing slash does not count."""
-    return (pathname or "/").rstrip("/") or "/"
+    """A path as pages are told apart: a trailing slash does not count (and what is not text is no path)."""
+    return (pathname if isinstance(pathname, str) and pathname else "/").rstrip("/") or "/"

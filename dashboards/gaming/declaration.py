@@ -48,15 +48,15 @@ AFFILIATES = Sheet("affiliates", "Affiliates", description="Players acquired thr
     Visual("affiliate-performance", "Affiliate performance", queries.affiliate_performance, kind="table",
            width=12, description="Players registered in the period and how many deposited by its end "
            "(conversion); deposits and revenue (gross game win) of all the affiliate's players in the period.",
-           formats={"affiliate": "text", "players": "int", "depositors": "int", "conversion": "pct",
-                    "deposits": "money", "revenue": "money"}),
+           formats={"affiliate": "text", "affiliate_code": "text", "players": "int", "depositors": "int",
+                    "conversion": "pct", "deposits": "money", "revenue": "money"}),
     Visual("affiliate-revenue", "Deposits and revenue by affiliate", queries.affiliate_performance,
-           figure=figures.affiliate_revenue, width=6),
+           figure=figures.affiliate_revenue, width=6, click_filter="affiliate"),
     Visual("affiliate-conversion", "Players and conversion by affiliate", queries.affiliate_performance,
            figure=figures.affiliate_conversion, width=6,
-           description="Bubble size: deposits in the period."),
+           description="Bubble size: deposits in the period.", click_filter="affiliate"),
     Visual("affiliate-trend", "Selected metric by affiliate over time", queries.affiliate_trend,
-           figure=figures.affiliate_trend, width=12),
+           figure=figures.affiliate_trend, width=12, click_filter="affiliate"),
 ))
 
 COHORTS = Sheet("cohorts", "Cohorts", description="Players grouped by registration period (at least the "
@@ -76,7 +76,7 @@ ONBOARDING = Sheet("onboarding", "Onboarding journey", description="Registration
            figure=figures.onboarding_funnel, width=6),
     Visual("onboarding-countries", "Step conversion by country", queries.onboarding_by_country,
            figure=figures.onboarding_countries, width=6,
-           description="Share of the attempts at each step that reached the next one."),
+           description="Share of the attempts at each step that reached the next one.", click_filter="country"),
     Visual("onboarding-sankey", "Onboarding flow and drop-offs", queries.onboarding_flow,
            figure=figures.onboarding_sankey, width=12),
 ))
@@ -87,7 +87,7 @@ CAMPAIGNS = Sheet("campaigns", "Campaigns", description=f"A campaign's activated
     Visual("campaign-deposits", "Deposits from campaigns against all deposits", queries.campaign_deposits,
            figure=figures.campaign_deposits, width=6),
     Visual("campaign-map", "Activated players by country", queries.activated_by_country,
-           figure=figures.activated_map, width=6),
+           figure=figures.activated_map, width=6, click_filter="country"),
     Visual("campaign-outcome", "Campaign net outcome", queries.campaign_outcome,
            figure=figures.campaign_outcome, width=12,
            description="Revenue (gross game win) from the activated players during their campaign window, "
@@ -101,7 +101,7 @@ DEMOGRAPHICS = Sheet("demographics", "Demographics", description="The selected m
     Visual("demographics-gender", "Selected metric by gender", queries.metric_by_gender,
            figure=figures.metric_by_gender, width=4),
     Visual("demographics-country", "Selected metric by country", queries.metric_by_country,
-           figure=figures.metric_by_country, width=4),
+           figure=figures.metric_by_country, width=4, click_filter="country"),
     Visual("demographics-tenure", "Deposits by days since registration", queries.deposits_by_tenure,
            figure=figures.deposits_by_tenure, width=12,
            description="Deposits split by how long before the deposit the player registered."),
@@ -118,7 +118,8 @@ RESPONSIBLE_GAMING = Sheet("responsible-gaming", "Responsible gaming", descripti
                     "deposits_per_week": "decimal", "limit_increases": "int", "net_loss": "money",
                     "deviating_signals": "int", "score": "decimal", "reason": "text"}),
     Visual("rg-summary", "All flagged players by signal", queries.rg_summary, figure=figures.rg_summary,
-           width=12, description="A player counts once for every signal on which they deviate."),
+           width=12, description="A player counts once for every signal on which they deviate.",
+           click_filter="brand"),
 ))
 
 GAME_RELEASES = Sheet("game-releases", "Game releases", description="Games released in the selected "
@@ -139,4 +140,5 @@ DASHBOARD = Dashboard(
                 "brands, 2022 – mid 2024.",
     sheets=(KPIS, AFFILIATES, COHORTS, ONBOARDING, CAMPAIGNS, DEMOGRAPHICS, RESPONSIBLE_GAMING, GAME_RELEASES),
     controls=CONTROLS,
+    data_date=queries.data_date,
 )

@@ -6,7 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import theme
-from dashboards.gaming._sql import METRICS, selected_metric
+from dashboards.gaming._sql import METRICS, period_grain, selected_metric, trend_grain
+from dashboards.timeline import Timeline
 from declarations.context import QueryContext
 
 MONEY = "$,.0f"
@@ -35,6 +36,9 @@ def _bar_height(n: int, per_bar: int = 26, minimum: int = 300) -> int:
 def kpi_trend(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     metric = selected_metric(ctx)
     fmt = _value_format(metric.format)
+    start, end = ctx.date_range()
+    # The query's weeks are 7-day blocks from the period's first day.
+    timeline = Timeline.of(ctx, trend_grain(start, end), week_anchor=start)
     fig = go.Figure()
     styles = {"Selected period": {"color": theme.PRIMARY, "width": 2.5},
               "Previous period": {"color": theme.MUTED, "width": 2, "dash": "dash"}}
@@ -42,22 +46,23 @@ def kpi_trend(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
         part = df[df["period"] == period]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=part["period_start"], y=part[metric.id], name=period, mode="lines+markers",
-            line=styles[period], marker={"size": 5},
-            hovertemplate=f"{period}<br>%{{x|%d %b %Y}}: %{{y:{fmt}}}<extra></extra>"))
-    fig.update_xaxes(title_text="Period (previous period aligned to the selected one)")
+        timeline.line(fig, part["period_start"], part[metric.id], name=period, line=styles[period],
+                      marker={"size": 5}, markers=True,
+                      hovertemplate=f"{period}<br>%{{hovertext}}: %{{y:{fmt}}}<extra></extra>")
     fig.update_yaxes(title_text=_axis_title(metric.id), rangemode="tozero")
-    return theme.style(fig)
+    theme.style(fig)
+    return timeline.axis(fig, "Period (previous period aligned to the selected one)")
 
 
 def affiliate_revenue(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     df = df.sort_values("revenue")
     fig = go.Figure([
         go.Bar(y=df["affiliate"], x=df["deposits"], name="Deposits", orientation="h",
-               marker_color=theme.MUTED, hovertemplate="%{y}<br>Deposits: %{x:$,.0f}<extra></extra>"),
+               marker_color=theme.MUTED, customdata=df[["affiliate_code"]],
+               hovertemplate="%{y}<br>Deposits: %{x:$,.0f}<extra></extra>"),
         go.Bar(y=df["affiliate"], x=df["revenue"], name="Revenue (gross game win)", orientation="h",
-               marker_color=theme.PRIMARY, hovertemplate="%{y}<br>Revenue: %{x:$,.0f}<extra></extra>"),
+               marker_color=theme.PRIMARY, customdata=df[["affiliate_code"]],
+               hovertemplate="%{y}<br>Revenue: %{x:$,.0f}<extra></extra>"),
     ])
     fig.update_layout(barmode="group")
     fig.update_xaxes(title_text="Amount in the period ($)")
@@ -69,31 +74,36 @@ def affiliate_conversion(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     size = df["deposits"].clip(lower=0)
     fig = go.Figure(go.Scatter(
         x=df["players"], y=df["conversion"], text=df["affiliate"], mode="markers+text",
-        textposition="top center", customdata=df[["depositors", "deposits"]],
+        textposition="top center", customdata=df[["affiliate_code", "depositors", "deposits"]],
         marker={"size": size, "sizemode": "area", "sizeref": max(size.max(), 1) / 1600, "sizemin": 6,
                 "color": theme.PRIMARY, "opacity": 0.7, "line": {"width": 1, "color": "white"}},
-        hovertemplate=("%{text}<br>New players: %{x:,.0f}<br>Depositing: %{customdata[0]:,.0f}"
-                       "<br>Conversion: %{y:.1%}<br>Deposits: %{customdata[1]:$,.0f}<extra></extra>")))
+        hovertemplate=("%{text}<br>New players: %{x:,.0f}<br>Depositing: %{customdata[1]:,.0f}"
+                       "<br>Conversion: %{y:.1%}<br>Deposits: %{customdata[2]:$,.0f}<extra></extra>")))
     fig.update_xaxes(title_text="New players registered in the period (players)",
                      range=[0, max(df["players"].max(), 1) * 1.25])
     fig.update_yaxes(title_text="Conversion to depositing (%)", tickformat=".0%")
     return theme.style(fig, legend=False)
 
 
+def _timeline(ctx: QueryContext) -> Timeline:
+    """The weeks (starting Sunday) or months of the stacked and per-affiliate series."""
+    return Timeline.of(ctx, period_grain(*ctx.date_range()))
+
+
 def affiliate_trend(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     metric = selected_metric(ctx)
     fmt = _value_format(metric.format)
+    timeline = _timeline(ctx)
     fig = go.Figure()
     totals = df.groupby("affiliate")[metric.id].sum().sort_values(ascending=False)
     for i, affiliate in enumerate(totals.index):
         part = df[df["affiliate"] == affiliate]
-        fig.add_trace(go.Scatter(
-            x=part["period_start"], y=part[metric.id], name=affiliate, mode="lines+markers",
-            line={"color": PALETTE[i % len(PALETTE)]},
-            hovertemplate=f"{affiliate}<br>%{{x|%d %b %Y}}: %{{y:{fmt}}}<extra></extra>"))
-    fig.update_xaxes(title_text="Period")
+        timeline.line(fig, part["period_start"], part[metric.id], name=affiliate, markers=True,
+                      line={"color": PALETTE[i % len(PALETTE)]}, customdata=part[["affiliate_code"]],
+                      hovertemplate=f"{affiliate}<br>%{{hovertext}}: %{{y:{fmt}}}<extra></extra>")
     fig.update_yaxes(title_text=_axis_title(metric.id), rangemode="tozero")
-    return theme.style(fig, height=380)
+    theme.style(fig, height=380)
+    return timeline.axis(fig, "Period")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -190,9 +200,10 @@ def onboarding_countries(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     steps = df.drop_duplicates("step").sort_values("step_no")["step"].tolist()
     grid = grid[steps].sort_index(ascending=False)
     text = grid.map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
+    codes = df.drop_duplicates("country").set_index("country")["country_code"].reindex(grid.index)
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=[s.replace(" check", "").replace(" ", "<br>", 1) for s in steps],
-        y=list(grid.index), text=text.to_numpy(),
+        y=list(grid.index), text=text.to_numpy(), customdata=[[code] * len(steps) for code in codes],
         texttemplate="%{text}", colorscale="RdYlGn", zmin=0.5, zmax=1,
         colorbar={"title": {"text": "Step conversion (%)"}, "tickformat": ".0%"},
         hovertemplate="%{y}<br>Reached %{x}: %{z:.1%} of the previous step<extra></extra>", hoverongaps=False))
@@ -207,27 +218,27 @@ def onboarding_countries(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 
 
 def campaign_deposits(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
-    fig = go.Figure([
-        go.Bar(x=df["period_start"], y=df["all_deposits"], name="All deposits", marker_color=theme.MUTED,
-               hovertemplate="%{x|%d %b %Y}<br>All deposits: %{y:$,.0f}<extra></extra>"),
-        go.Bar(x=df["period_start"], y=df["campaign_deposits"], name="From campaign-activated players",
-               marker_color=theme.ACCENT, customdata=df[["campaign_share"]],
-               hovertemplate=("%{x|%d %b %Y}<br>From campaigns: %{y:$,.0f} "
-                              "(%{customdata[0]:.1%} of all)<extra></extra>")),
-    ])
-    fig.update_layout(barmode="overlay", bargap=0.15)
-    fig.update_xaxes(title_text="Period")
+    timeline = _timeline(ctx)
+    fig = go.Figure()
+    timeline.bars(fig, df["period_start"], df["all_deposits"], name="All deposits", marker_color=theme.MUTED,
+                  hovertemplate="%{hovertext}<br>All deposits: %{y:$,.0f}<extra></extra>")
+    timeline.bars(fig, df["period_start"], df["campaign_deposits"], name="From campaign-activated players",
+                  marker_color=theme.ACCENT, customdata=df[["campaign_share"]],
+                  hovertemplate=("%{hovertext}<br>From campaigns: %{y:$,.0f} "
+                                 "(%{customdata[0]:.1%} of all)<extra></extra>"))
+    fig.update_layout(barmode="overlay")
     fig.update_yaxes(title_text="Deposits ($)")
-    return theme.style(fig)
+    theme.style(fig)
+    return timeline.axis(fig, "Period")
 
 
 def activated_map(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
-    hover = "%{text}<br>%{customdata[0]:,.0f} activated players<br>Bonus cost %{customdata[1]:$,.0f}<extra></extra>"
-    custom = df[["activated_players", "bonus_cost"]]
+    hover = "%{text}<br>%{customdata[1]:,.0f} activated players<br>Bonus cost %{customdata[2]:$,.0f}<extra></extra>"
+    custom = df[["country_code", "activated_players", "bonus_cost"]]
     fig = go.Figure([
         go.Choropleth(
             locations=df["country_code"], locationmode="ISO-3", z=df["activated_players"], text=df["country"],
-            zmin=0, colorscale=theme.SCALE, marker_line_color="white", marker_line_width=0.5,
+            zmin=0, colorscale=theme.MAP_SCALE, marker_line_color="white", marker_line_width=0.5,
             customdata=custom, hovertemplate=hover,
             colorbar={"title": {"text": "Activated<br>players"}, "tickformat": ",.0f", "len": 0.8}),
         # Bubbles at the countries' centres keep small markets (Ireland, Denmark, Austria) visible.
@@ -267,15 +278,18 @@ def campaign_outcome(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 
 
 def _metric_bars(df: pd.DataFrame, ctx: QueryContext, category: str, title: str, *,
-                 horizontal: bool = False) -> go.Figure:
+                 horizontal: bool = False, key: str | None = None) -> go.Figure:
+    """``key``: the column of the filter value each bar stands for (click-to-filter), if any."""
     metric = selected_metric(ctx)
     fmt = _value_format(metric.format)
     if horizontal:
         df = df.iloc[::-1]
+    custom = df[[key]] if key else None
+    if horizontal:
         bar = go.Bar(y=df[category], x=df[metric.id], orientation="h", marker_color=theme.PRIMARY,
-                     hovertemplate=f"%{{y}}: %{{x:{fmt}}}<extra></extra>")
+                     customdata=custom, hovertemplate=f"%{{y}}: %{{x:{fmt}}}<extra></extra>")
     else:
-        bar = go.Bar(x=df[category], y=df[metric.id], marker_color=theme.PRIMARY,
+        bar = go.Bar(x=df[category], y=df[metric.id], marker_color=theme.PRIMARY, customdata=custom,
                      hovertemplate=f"%{{x}}: %{{y:{fmt}}}<extra></extra>")
     fig = go.Figure(bar)
     value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
@@ -294,12 +308,13 @@ def metric_by_gender(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 
 
 def metric_by_country(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
-    fig = _metric_bars(df, ctx, "country", "Country", horizontal=True)
+    fig = _metric_bars(df, ctx, "country", "Country", horizontal=True, key="country_code")
     fig.update_layout(margin={"l": 110})
     return fig
 
 
 def deposits_by_tenure(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
+    timeline = _timeline(ctx)
     fig = go.Figure()
     colours = dict(zip(("0–90 days", "91–365 days", "Over 365 days"),
                        (theme.PRIMARY, theme.ACCENT, theme.SEQUENCE[2]), strict=True))
@@ -307,15 +322,14 @@ def deposits_by_tenure(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
         part = df[df["band"] == band]
         if part.empty:
             continue
-        fig.add_trace(go.Bar(
-            x=part["period_start"], y=part["deposits"], name=f"Registered {band} before", marker_color=colour,
-            customdata=part[["share"]],
-            hovertemplate=(f"%{{x|%b %Y}}<br>Registered {band} before: %{{y:$,.0f}} "
-                           "(%{customdata[0]:.1%})<extra></extra>")))
+        timeline.bars(fig, part["period_start"], part["deposits"], name=f"Registered {band} before",
+                      marker_color=colour, customdata=part[["share"]],
+                      hovertemplate=(f"%{{hovertext}}<br>Registered {band} before: %{{y:$,.0f}} "
+                                     "(%{customdata[0]:.1%})<extra></extra>"))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title_text="Period")
     fig.update_yaxes(title_text="Deposits ($)")
-    return theme.style(fig)
+    theme.style(fig)
+    return timeline.axis(fig, "Period")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -327,6 +341,7 @@ def rg_summary(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     for i, (brand, part) in enumerate(df.groupby("brand", sort=True)):
         fig.add_trace(go.Bar(
             x=part["signal"], y=part["players"], name=brand, marker_color=theme.SEQUENCE[i % len(theme.SEQUENCE)],
+            customdata=part[["brand_code"]],
             hovertemplate=f"{brand}<br>%{{x}}: %{{y:,.0f}} flagged players<extra></extra>"))
     fig.update_layout(barmode="group")
     fig.update_xaxes(title_text="Deviating signal", categoryorder="array",

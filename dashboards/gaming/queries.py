@@ -15,6 +15,7 @@ from dashboards.gaming.queries_campaigns import (
 from dashboards.gaming.queries_overview import (
     affiliate_performance,
     affiliate_trend,
+    data_date,
     deposits_by_tenure,
     kpi_trend,
     kpis,
@@ -40,6 +41,7 @@ __all__ = [
     "campaign_outcome",
     "cohort_churn",
     "cohort_deposits",
+    "data_date",
     "deposits_by_tenure",
     "kpi_trend",
     "kpis",

@@ -7,8 +7,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboards.gaming._sql import bucket_sql as bucket
 from dashboards.gaming._sql import (
+    ORGANIC,
     game_condition,
     metric_source,
     period_grain,
@@ -16,6 +16,7 @@ from dashboards.gaming._sql import (
     selected_metric,
     trend_grain,
 )
+from dashboards.gaming._sql import bucket_sql as bucket
 from data.engine import DataEngine, Where
 from declarations.context import QueryContext
 
@@ -180,6 +181,7 @@ def affiliate_performance(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame
         FROM g_game_activity g JOIN g_players p ON p.player_id = g.player_id {rev.sql} GROUP BY 1),
     keys AS (SELECT aff FROM reg UNION SELECT aff FROM dep UNION SELECT aff FROM rev)
     SELECT COALESCE(a.name, 'Organic (no affiliate)') AS affiliate,
+           COALESCE(a.code, '{ORGANIC}') AS affiliate_code,
            COALESCE(reg.players, 0) AS players, COALESCE(reg.depositors, 0) AS depositors,
            COALESCE(dep.deposits, 0) AS deposits, COALESCE(rev.revenue, 0) AS revenue
     FROM keys
@@ -192,7 +194,7 @@ def affiliate_performance(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame
     frame = engine.query(sql, {**reg.params, **dep.params, **rev.params})
     for col in ("deposits", "revenue"):
         frame[col] = frame[col].astype(float)
-    frame.insert(3, "conversion", frame["depositors"] / frame["players"].replace(0, np.nan))
+    frame.insert(4, "conversion", frame["depositors"] / frame["players"].replace(0, np.nan))
     return frame
 
 
@@ -204,11 +206,11 @@ def affiliate_trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     source, day, w = metric_source(metric, ctx, (d0, d1))
     sql = f"""
     SELECT {bucket(grain, day)} AS period_start, COALESCE(a.name, 'Organic (no affiliate)') AS affiliate,
-           {metric.expression} AS {metric.id}
+           COALESCE(a.code, '{ORGANIC}') AS affiliate_code, {metric.expression} AS {metric.id}
     FROM {source}
     LEFT JOIN g_affiliates a ON a.affiliate_id = p.affiliate_id
     {w.sql}
-    GROUP BY 1, 2
+    GROUP BY 1, 2, 3
     ORDER BY 1, 2
     """
     frame = engine.query(sql, w.params)
@@ -281,3 +283,10 @@ def deposits_by_tenure(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 
 def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: [] for c in columns})
+
+
+def data_date(engine: DataEngine) -> date | None:
+    """The latest day with payments or game play: relative date ranges resolve against it."""
+    latest = engine.scalar("SELECT MAX(day) FROM (SELECT MAX(day) AS day FROM g_transactions "
+                           "UNION ALL SELECT MAX(day) AS day FROM g_game_activity) latest")
+    return None if latest is None or pd.isna(latest) else pd.Timestamp(latest).date()

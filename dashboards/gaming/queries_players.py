@@ -269,20 +269,20 @@ def rg_summary(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     counts = ", ".join(f"SUM(CASE WHEN f.{z} >= :z THEN 1 ELSE 0 END) AS {z}" for z, _ in RG_SIGNALS)
     sql = f"""
     WITH {cte}
-    SELECT b.name AS brand, {counts}
+    SELECT b.name AS brand, b.code AS brand_code, {counts}
     FROM flagged f
     JOIN g_players p ON p.player_id = f.player_id
     JOIN g_brands b ON b.brand_id = p.brand_id
     WHERE f.deviating_signals >= :min_signals AND f.weeks_active >= :min_weeks
-    GROUP BY 1
+    GROUP BY 1, 2
     ORDER BY 1
     """
     frame = engine.query(sql, {**w.params, **_RG_PARAMS})
-    long = frame.melt(id_vars="brand", var_name="z", value_name="players")
+    long = frame.melt(id_vars=["brand", "brand_code"], var_name="z", value_name="players")
     long["signal"] = long["z"].map(dict(RG_SIGNALS))
     long["players"] = long["players"].astype(int)
     order = {z: i for i, (z, _) in enumerate(RG_SIGNALS)}
     long = long.sort_values(["brand", "z"], key=lambda s: s.map(order) if s.name == "z" else s)
-    return long.loc[long["players"] > 0, ["brand", "signal", "players"]].reset_index(drop=True)
+    return long.loc[long["players"] > 0, ["brand", "brand_code", "signal", "players"]].reset_index(drop=True)
 
 

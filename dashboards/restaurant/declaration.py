@@ -30,11 +30,11 @@ CONTROLS = (
 OVERVIEW = Sheet("overview", "Overview", description="All stores in the selected states and period.", visuals=(
     Visual("kpis", "Key figures", queries.kpis, kind="kpis", width=12),
     Visual("state-map", "Sales by state", queries.by_state, figure=figures.state_map, width=6,
-           description="The selected metric by state."),
+           description="The selected metric by state.", click_filter="state"),
     Visual("trend", "Trend over time", queries.trend, figure=figures.trend, width=6,
            description="The selected metric at the selected time grain."),
     Visual("category-sales", "Sales by product category", queries.by_category, figure=figures.by_category,
-           width=5),
+           width=5, click_filter="category"),
     Visual("support-trend", "Support score by call category", queries.support_trend,
            figure=figures.support_trend, width=7,
            description="Average call-for-support score (1–10); higher means more help was needed."),
@@ -87,4 +87,5 @@ DASHBOARD = Dashboard(
     description="Sales, orders and customer support of the restaurant chain's stores, 2021–2022.",
     sheets=(OVERVIEW, STORE_COMPARISON, OWNER_VIEW),
     controls=CONTROLS,
+    data_date=queries.data_date,
 )

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import theme
+from dashboards.timeline import Timeline
 from declarations.context import QueryContext
 
 # metric -> axis title, d3 number format (hover), short name
@@ -19,18 +20,19 @@ METRIC = {
 }
 # metric -> d3 format of axis ticks (compact: $12M rather than $12,000,000)
 TICKS = {"revenue": "$~s", "orders": "~s", "avg_ticket": "$.2f"}
-# grain -> axis title, hover date format
-GRAIN = {
-    "day": ("Day", "%a %b %d, %Y"),
-    "week": ("Week (starting Sunday)", "week of %b %d, %Y"),
-    "month": ("Month", "%B %Y"),
-}
+# grain -> time axis title
+GRAIN = {"day": "Day", "week": "Week (starting Sunday)", "month": "Month"}
 SCORE_AXIS = "Support score (1–10)"
 SUPPORT_COLORS = {"restaurant": theme.BAD, "delivery": theme.ACCENT, "app": theme.PRIMARY,
                   "payment": theme.SEQUENCE[4]}
-# Weekly bars as wide as a week, centred on it, so that a one-week selection still shows a proper bar.
-WEEK_BARS = {"xperiod": 7 * 24 * 3600 * 1000, "xperiod0": "2021-01-03", "xperiodalignment": "middle"}
 ROLE_COLORS = {"best": theme.GOOD, "worst": theme.BAD}
+# Metrics that add up over days and stores (a shorter period or fewer stores has less of them).
+ADDITIVE = {"revenue", "orders"}
+# Small north-eastern states: (lon, lat) of the state and of its label at sea.
+OFFSHORE = {"MA": ((-71.8, 42.3), (-69.4, 41.9)), "RI": ((-71.5, 41.7), (-70.6, 40.9)),
+            "CT": ((-72.7, 41.6), (-72.2, 40.5)), "NJ": ((-74.5, 40.1), (-73.4, 39.4)),
+            "DE": ((-75.5, 39.0), (-74.4, 38.4)), "MD": ((-76.8, 39.0), (-74.9, 37.6)),
+            "DC": ((-77.0, 38.9), (-75.6, 36.9))}
 AVERAGE = {"color": theme.MUTED, "dash": "dash", "width": 2}
 
 
@@ -39,18 +41,8 @@ def _metric(ctx: QueryContext) -> tuple[str, str, str, str]:
     return (metric, *METRIC[metric])
 
 
-def _note(fig: go.Figure, text: str) -> go.Figure:
-    """A one-line caption above the plot (visual titles are static; this says what the figure shows)."""
-    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=1, yshift=34, xanchor="left",
-                       yanchor="bottom", showarrow=False, align="left",
-                       font={"size": 12, "color": "#334155"})
-    # The mode bar goes to the right edge so that it never covers the caption.
-    fig.update_layout(margin={"t": 56}, legend={"y": 1.01}, modebar={"orientation": "v"})
-    return fig
-
-
-def _month_axis(fig: go.Figure, months: int) -> None:
-    fig.update_xaxes(title="Month", tickformat="%b %Y", dtick="M1" if months <= 12 else "M3")
+def _timeline(ctx: QueryContext, grain: str | None = None) -> Timeline:
+    return Timeline.of(ctx, grain or ctx.param("grain"))
 
 
 def _store_colors(frame: pd.DataFrame) -> dict[str, str]:
@@ -74,7 +66,7 @@ def _store_name(row) -> str:
 def _compare_note(fig: go.Figure, frame: pd.DataFrame) -> go.Figure:
     roles = set(frame["role"])
     if roles & {"best", "worst"}:
-        return _note(fig, "Best and worst store by revenue within the filters")
+        return theme.caption(fig, "Best and worst store by revenue within the filters")
     return fig
 
 
@@ -82,7 +74,7 @@ def _owner_note(fig: go.Figure, frame: pd.DataFrame, ctx: QueryContext) -> go.Fi
     address = frame["address"].iloc[0]
     why = ("selected address" if address in (ctx.values("address") or [])
            else "lowest revenue within the filters")
-    return _note(fig, f"Store: <b>{address}</b> ({why})")
+    return theme.caption(fig, "Store: ", (address,), f" ({why})")
 
 
 # Overview -------------------------------------------------------------------------------------------
@@ -90,16 +82,37 @@ def _owner_note(fig: go.Figure, frame: pd.DataFrame, ctx: QueryContext) -> go.Fi
 
 def state_map(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     metric, axis, number, _ = _metric(ctx)
+    values = frame[metric].astype(float)
+    # Totals are coloured from zero, so that a state's colour says how much, not its rank; one state has no
+    # scale to read it against (its hover says the value).
+    low = 0.0 if metric in ADDITIVE or len(frame) == 1 else values.min()
+    high = values.max() * (2 if len(frame) == 1 else 1)
+    high = high if high > low else low + 1
+    fills = theme.scale_colors(theme.MAP_SCALE, (values - low) / (high - low))
     fig = go.Figure(go.Choropleth(
-        locations=frame["state_code"], z=frame[metric], locationmode="USA-states",
-        colorscale=theme.SCALE, marker_line_color="white", marker_line_width=0.8,
+        locations=frame["state_code"], z=values, locationmode="USA-states", zmin=low, zmax=high,
+        colorscale=theme.MAP_SCALE, marker_line_color="white", marker_line_width=0.8, showscale=len(frame) > 1,
         customdata=frame[["state", "stores"]],
         colorbar={"title": {"text": axis, "side": "right"}, "thickness": 12, "tickformat": TICKS[metric]},
         hovertemplate=f"<b>%{{customdata[0]}}</b><br>{axis}: %{{z:{number}}}<br>"
                       "Stores: %{customdata[1]}<extra></extra>"))
-    fig.add_trace(go.Scattergeo(locations=frame["state_code"], locationmode="USA-states",
-                                text=frame["state_code"], mode="text", hoverinfo="skip",
-                                textfont={"size": 10, "color": "#0f172a"}))
+    codes = list(frame["state_code"])
+    inside = [c not in OFFSHORE for c in codes]
+    fig.add_trace(go.Scattergeo(
+        locations=[c for c, i in zip(codes, inside, strict=True) if i], locationmode="USA-states",
+        text=[c for c, i in zip(codes, inside, strict=True) if i], mode="text", hoverinfo="skip",
+        textfont={"size": 11, "color": [theme.text_color_on(f) for f, i in zip(fills, inside, strict=True) if i]}))
+    # Small states are labelled out at sea, with a leader line, on the page's background.
+    outside = [OFFSHORE[c] for c in codes if c in OFFSHORE]
+    if outside:
+        fig.add_trace(go.Scattergeo(
+            lon=[v for (state, label) in outside for v in (state[0], label[0], None)],
+            lat=[v for (state, label) in outside for v in (state[1], label[1], None)],
+            mode="lines", line={"width": 1, "color": theme.MUTED}, hoverinfo="skip"))
+        fig.add_trace(go.Scattergeo(
+            lon=[label[0] for _, label in outside], lat=[label[1] for _, label in outside],
+            text=[c for c in codes if c in OFFSHORE], mode="text", textposition="middle right", hoverinfo="skip",
+            textfont={"size": 11, "color": theme.DARK_TEXT}))
     theme.style(fig, height=360, legend=False)
     fig.update_layout(margin={"l": 0, "r": 0, "t": 8, "b": 8},
                       geo={"scope": "usa", "projection": {"type": "albers usa"}, "showlakes": False,
@@ -109,24 +122,24 @@ def state_map(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 
 def trend(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     metric, axis, number, name = _metric(ctx)
-    x_title, date_format = GRAIN[ctx.param("grain")]
-    fig = go.Figure(go.Scatter(
-        x=frame["period"], y=frame[metric], mode="lines+markers" if len(frame) <= 60 else "lines",
-        name=name, line={"color": theme.PRIMARY, "width": 2},
-        hovertemplate=f"%{{x|{date_format}}}<br>{name}: %{{y:{number}}}<extra></extra>"))
-    theme.style(fig, legend=False)
-    fig.update_xaxes(title=x_title)
+    timeline = _timeline(ctx)
+    fig = go.Figure()
+    # One series, named by the axis: the legend only ever names a period that the range cuts short.
+    timeline.line(fig, frame["period"], frame[metric], additive=metric in ADDITIVE, name=name, showlegend=False,
+                  line={"color": theme.PRIMARY, "width": 2},
+                  hovertemplate=f"%{{hovertext}}<br>{name}: %{{y:{number}}}<extra></extra>")
+    theme.style(fig)
     fig.update_yaxes(title=axis, tickformat=TICKS[metric], rangemode="tozero")
-    return fig
+    return timeline.axis(fig, GRAIN[timeline.grain])
 
 
 def by_category(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     metric, axis, number, name = _metric(ctx)
     fig = go.Figure(go.Bar(
         x=frame[metric], y=frame["category"], orientation="h", marker_color=theme.PRIMARY,
-        customdata=frame[["items_sold"]], text=frame[metric], texttemplate=f"%{{x:{number}}}",
+        customdata=frame[["category", "items_sold"]], text=frame[metric], texttemplate=f"%{{x:{number}}}",
         textposition="auto",
-        hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:{number}}}<br>Items sold: %{{customdata[0]:,.0f}}"
+        hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:{number}}}<br>Items sold: %{{customdata[1]:,.0f}}"
                       "<extra></extra>"))
     theme.style(fig, legend=False)
     fig.update_xaxes(title=axis, tickformat=TICKS[metric])
@@ -135,18 +148,16 @@ def by_category(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 
 
 def support_trend(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
-    x_title, date_format = GRAIN[ctx.param("grain")]
+    timeline = _timeline(ctx)
     fig = go.Figure()
     for category, rows in frame.groupby("category", sort=False):
-        fig.add_trace(go.Scatter(
-            x=rows["period"], y=rows["score"], name=category.capitalize(), mode="lines",
-            line={"color": SUPPORT_COLORS.get(category), "width": 2}, customdata=rows[["calls"]],
-            hovertemplate=f"%{{x|{date_format}}}<br>{category.capitalize()}: %{{y:.2f}} "
-                          "(%{customdata[0]:,} calls)<extra></extra>"))
+        timeline.line(fig, rows["period"], rows["score"], additive=False, name=category.capitalize(),
+                      line={"color": SUPPORT_COLORS.get(category), "width": 2}, customdata=rows[["calls"]],
+                      hovertemplate=f"%{{hovertext}}<br>{category.capitalize()}: %{{y:.2f}} "
+                                    "(%{customdata[0]:,} calls)<extra></extra>")
     theme.style(fig)
-    fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=SCORE_AXIS, range=[1, 10])
-    return fig
+    return timeline.axis(fig, GRAIN[timeline.grain])
 
 
 # Store comparison -----------------------------------------------------------------------------------
@@ -154,19 +165,18 @@ def support_trend(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 
 def compare_trend(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     metric, axis, number, name = _metric(ctx)
-    x_title, date_format = GRAIN[ctx.param("grain")]
+    timeline = _timeline(ctx)
     colors = _store_colors(frame)
     fig = go.Figure()
     for row in frame.drop_duplicates("address").itertuples():
         rows = frame[frame["address"] == row.address]
-        fig.add_trace(go.Scatter(
-            x=rows["period"], y=rows[metric], name=_store_name(row), mode="lines",
-            line={"color": colors[row.address], "width": 2},
-            hovertemplate=f"<b>{row.address}</b><br>%{{x|{date_format}}}<br>{name}: %{{y:{number}}}"
-                          "<extra></extra>"))
+        timeline.line(fig, rows["period"], rows[metric], additive=metric in ADDITIVE, name=_store_name(row),
+                      line={"color": colors[row.address], "width": 2},
+                      hovertemplate=f"<b>{row.address}</b><br>%{{hovertext}}<br>{name}: %{{y:{number}}}"
+                                    "<extra></extra>")
     theme.style(fig)
-    fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=axis, tickformat=TICKS[metric], rangemode="tozero")
+    timeline.axis(fig, GRAIN[timeline.grain])
     return _compare_note(fig, frame)
 
 
@@ -182,51 +192,44 @@ def compare_category_mix(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
         fig.add_trace(go.Bar(
             y=rows["address"].map(names), x=rows["share"], name=category, orientation="h",
             marker_color=theme.SEQUENCE[i % len(theme.SEQUENCE)], customdata=rows[[basis]],
-            texttemplate="%{x:.0%}", textposition="inside", insidetextanchor="middle",
+            texttemplate="%{x:.0%}", textposition="inside", insidetextanchor="middle", textangle=0,
             hovertemplate=f"<b>%{{y}}</b><br>{category}: %{{x:.1%}} of {basis} "
                           f"(%{{customdata[0]:{number}}})<extra></extra>"))
     theme.style(fig, height=max(260, 90 + 48 * len(stores)))
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    # A share too narrow for its label at a readable size goes without (its hover says it), never rotated.
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"}, uniformtext={"minsize": 10, "mode": "hide"})
     fig.update_xaxes(title=f"Share of the store's {basis} (%)", tickformat=".0%", range=[0, 1])
     fig.update_yaxes(title="Store", autorange="reversed")
     return _compare_note(fig, frame)
 
 
 def _week_hover(who: str) -> str:
-    return (f"<b>{who}</b><br>Week of %{{x|%b %d, %Y}}%{{customdata[1]}}<br>Items sold: %{{y:,.0f}}<br>"
+    return (f"<b>{who}</b><br>%{{hovertext}}<br>Items sold: %{{y:,.0f}}<br>"
             "Revenue: %{customdata[0]:$,.0f}<extra></extra>")
-
-
-def _week_data(rows: pd.DataFrame, revenue: str = "revenue") -> list:
-    """Hover data: revenue, and a remark on the weeks that the date range cuts short."""
-    partial = rows["days_in_range"].map(lambda d: "" if d >= 7 else f" (only {d} of its days selected)")
-    return list(zip(rows[revenue], partial, strict=True))
-
-
-def _week_opacity(rows: pd.DataFrame) -> list[float]:
-    return [1.0 if d >= 7 else 0.45 for d in rows["days_in_range"]]
 
 
 def compare_weekly_sales(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     colors = _store_colors(frame)
+    timeline = _timeline(ctx, "week")
     as_bars = frame["week_start"].nunique() <= 16  # side-by-side bars stay readable up to a quarter
+    stores = frame.drop_duplicates("address")
+    bars = [row for row in stores.itertuples() if row.role != "average"]
     fig = go.Figure()
-    for row in frame.drop_duplicates("address").itertuples():
+    for row in stores.itertuples():
         rows = frame[frame["address"] == row.address]
-        common = {"x": rows["week_start"], "y": rows["items_sold"], "customdata": _week_data(rows),
-                  "hovertemplate": _week_hover(row.address), **WEEK_BARS}
+        common = {"customdata": rows[["revenue"]], "hovertemplate": _week_hover(row.address)}
         if row.role == "average":
-            fig.add_trace(go.Scatter(name="Chain average store", mode="lines+markers", line=AVERAGE, **common))
+            timeline.line(fig, rows["week_start"], rows["items_sold"], name="Chain average store", line=AVERAGE,
+                          markers=True, **common)
         elif as_bars:
-            fig.add_trace(go.Bar(name=_store_name(row), marker={"color": colors[row.address],
-                                                                "opacity": _week_opacity(rows)}, **common))
+            timeline.bars(fig, rows["week_start"], rows["items_sold"], index=bars.index(row), count=len(bars),
+                          name=_store_name(row), marker_color=colors[row.address], **common)
         else:
-            fig.add_trace(go.Scatter(name=_store_name(row), mode="lines",
-                                     line={"color": colors[row.address], "width": 2}, **common))
+            timeline.line(fig, rows["week_start"], rows["items_sold"], name=_store_name(row),
+                          line={"color": colors[row.address], "width": 2}, **common)
     theme.style(fig)
-    fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_xaxes(title="Week (starting Sunday)")
-    fig.update_yaxes(title="Items sold per week", tickformat=",.0f")
+    fig.update_yaxes(title="Items sold per week", tickformat=",.0f", rangemode="tozero")
+    timeline.axis(fig, GRAIN["week"])
     return _compare_note(fig, frame)
 
 
@@ -254,34 +257,30 @@ def compare_support(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 def owner_monthly(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     metric, axis, number, name = _metric(ctx)
     address = frame["address"].iloc[0]
-    months = frame["month"].dt.strftime("%b %Y")
-    fig = go.Figure([
-        go.Bar(x=months, y=frame[metric], name=address, marker_color=theme.PRIMARY,
-               hovertemplate=f"<b>{address}</b><br>%{{x}}<br>{name}: %{{y:{number}}}<extra></extra>"),
-        go.Bar(x=months, y=frame[f"chain_average_{metric}"], name="Chain average store",
-               marker_color=theme.MUTED,
-               hovertemplate=f"Chain average store<br>%{{x}}<br>{name}: %{{y:{number}}}<extra></extra>"),
-    ])
+    timeline = _timeline(ctx, "month")
+    fig = go.Figure()
+    for i, (who, column, color) in enumerate(((address, metric, theme.PRIMARY),
+                                              ("Chain average store", f"chain_average_{metric}", theme.MUTED))):
+        timeline.bars(fig, frame["month"], frame[column], index=i, count=2, name=who, marker_color=color,
+                      hovertemplate=f"<b>{who}</b><br>%{{hovertext}}<br>{name}: %{{y:{number}}}<extra></extra>")
     theme.style(fig)
-    fig.update_layout(barmode="group", bargap=0.2)
-    fig.update_xaxes(title="Month", type="category")
     fig.update_yaxes(title=axis, tickformat=TICKS[metric], rangemode="tozero")
+    timeline.axis(fig, GRAIN["month"])
     return _owner_note(fig, frame, ctx)
 
 
 def owner_weekly(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     address = frame["address"].iloc[0]
-    fig = go.Figure([
-        go.Bar(x=frame["week_start"], y=frame["items_sold"], name=address,
-               marker={"color": theme.PRIMARY, "opacity": _week_opacity(frame)},
-               customdata=_week_data(frame), hovertemplate=_week_hover(address), **WEEK_BARS),
-        go.Scatter(x=frame["week_start"], y=frame["chain_average_items_sold"], name="Chain average store",
-                   mode="lines+markers", line=AVERAGE, customdata=_week_data(frame, "chain_average_revenue"),
-                   hovertemplate=_week_hover("Chain average store"), **WEEK_BARS),
-    ])
+    timeline = _timeline(ctx, "week")
+    fig = go.Figure()
+    timeline.bars(fig, frame["week_start"], frame["items_sold"], name=address, marker_color=theme.PRIMARY,
+                  customdata=frame[["revenue"]], hovertemplate=_week_hover(address))
+    timeline.line(fig, frame["week_start"], frame["chain_average_items_sold"], name="Chain average store",
+                  line=AVERAGE, markers=True, customdata=frame[["chain_average_revenue"]],
+                  hovertemplate=_week_hover("Chain average store"))
     theme.style(fig)
-    fig.update_xaxes(title="Week (starting Sunday)")
     fig.update_yaxes(title="Items sold per week", tickformat=",.0f", rangemode="tozero")
+    timeline.axis(fig, GRAIN["week"])
     return _owner_note(fig, frame, ctx)
 
 
@@ -306,14 +305,15 @@ def owner_support(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 
 
 def owner_support_trend(frame: pd.DataFrame, ctx: QueryContext) -> go.Figure:
+    timeline = _timeline(ctx, "month")
     fig = go.Figure()
     for category, rows in frame.groupby("category", sort=False):
-        fig.add_trace(go.Scatter(
-            x=rows["month"], y=rows["score"], name=category.capitalize(), mode="lines+markers",
-            line={"color": SUPPORT_COLORS.get(category), "width": 2}, customdata=rows[["calls"]],
-            hovertemplate=f"%{{x|%B %Y}}<br>{category.capitalize()}: %{{y:.2f}} "
-                          "(%{customdata[0]:,} calls)<extra></extra>"))
+        timeline.line(fig, rows["month"], rows["score"], additive=False, name=category.capitalize(),
+                      markers=True, line={"color": SUPPORT_COLORS.get(category), "width": 2},
+                      customdata=rows[["calls"]],
+                      hovertemplate=f"%{{hovertext}}<br>{category.capitalize()}: %{{y:.2f}} "
+                                    "(%{customdata[0]:,} calls)<extra></extra>")
     theme.style(fig)
-    _month_axis(fig, frame["month"].nunique())
     fig.update_yaxes(title=SCORE_AXIS, range=[1, 10])
+    timeline.axis(fig, GRAIN["month"])
     return _owner_note(fig, frame, ctx)

@@ -529,3 +529,10 @@ def owner_support_trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         ORDER BY month, MIN({_SUPPORT_ORDER})""", where.params)
     frame.insert(1, "address", store.at[0, "address"])
     return _dates(frame, "month")
+
+
+def data_date(engine: DataEngine) -> date | None:
+    """The latest day with sales or support calls: relative date ranges resolve against it."""
+    latest = engine.scalar("SELECT MAX(day) FROM (SELECT MAX(day) AS day FROM r_sales "
+                           "UNION ALL SELECT MAX(day) AS day FROM r_support_calls) latest")
+    return None if latest is None or pd.isna(latest) else pd.Timestamp(latest).date()

@@ -39,7 +39,7 @@ def demo_app(make_app):
     return make_app()
 
 
-def wait_for_sheet(dash_duo, selector: str = ".js-plotly-plot, .vm-kpi, table") -> None:
+def wait_for_sheet(dash_duo, selector: str = ".js-plotly-plot, .vm-kpi, .ag-root") -> None:
     dash_duo.wait_for_element(f"#{ids.SHEET_CONTENT} :is({selector})", timeout=20)
     dash_duo.wait_for_no_elements("._dash-loading", timeout=10)
 

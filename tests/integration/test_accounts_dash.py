@@ -173,8 +173,11 @@ def sync_payload(client, dashboard_id: str, sheet: str, requested: dict | None =
         [pattern("vm-control", c.id, "value", value_of(c), True) for c in selects],
         [pattern("vm-date", c.id, "start_date", c.default[0], True) for c in dates],
         [pattern("vm-date", c.id, "end_date", c.default[1], True) for c in dates],
+        [pattern("vm-date-preset", c.id, "value", "custom", True) for c in dates],
         {"id": ids.SHEET_TABS, "property": "value", "value": sheet},
         {"id": ids.REQUESTED_STATE, "property": "data", "value": requested},
+        [],  # no graph clicked (clickData of the clickable graphs)
+        [],  # no chip removed
     ]
     outputs = [
         {"id": ids.VIEW_STATE, "property": "data"},
@@ -182,6 +185,7 @@ def sync_payload(client, dashboard_id: str, sheet: str, requested: dict | None =
         [pattern("vm-control", c.id, "options") for c in selects],
         [pattern("vm-date", c.id, "start_date") for c in dates],
         [pattern("vm-date", c.id, "end_date") for c in dates],
+        [pattern("vm-date-preset", c.id, "value") for c in dates],
         {"id": ids.SHEET_TABS, "property": "value"},
         {"id": ids.NOTICES, "property": "children"},
     ]

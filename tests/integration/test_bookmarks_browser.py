@@ -17,6 +17,7 @@ from selenium.webdriver.common.keys import Keys
 
 from bookmarks.ui import dom_id
 from core import ids
+from tests.integration.a11y import assert_accessible
 from tests.integration.browser import click, wait_for_sheet
 
 TOGGLE, NAME, TITLE, MODIFIED = (f"#{i}" for i in (ids.BOOKMARKS_TOGGLE, ids.BOOKMARK_NAME, ids.BANNER_TITLE,
@@ -40,7 +41,7 @@ def choose_metric(dash_duo, label: str, control: str = "metric"):
 
 
 def metric(dash_duo, control: str = "metric") -> str:
-    chosen = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"[data-control='{control}'] [aria-selected='true']")
+    chosen = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"[data-control='{control}'] label:has(input:checked)")
     return chosen[0].text.strip() if chosen else ""
 
 
@@ -142,6 +143,7 @@ def test_bmui001_add_modify_update_rename_default_delete(sign_in_to, new_user):
     assert dash_duo.find_element(TITLE).text.startswith("Restaurant Operations")
     assert listed(dash_duo) == ["Original dashboard", "Orders by store"]
     assert not is_modified(dash_duo)
+    assert_accessible(dash_duo, "the open bookmarks pane")
     close_pane(dash_duo)
 
     # Change a parameter: Modified; back to the saved value: not modified.

@@ -1,5 +1,6 @@
-"""Both dashboards in headless Chromium: every sheet populated, filters and parameters change what is
-shown, dependent options narrow, CSV downloads, no console errors."""
+"""Both dashboards in headless Chromium: every sheet populated and free of serious accessibility
+violations, filters and parameters change what is shown, dependent options narrow, CSV downloads, no
+console errors."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from selenium.webdriver.common.keys import Keys
 
 from core import ids
 from dashboards import registry
+from tests.integration.a11y import assert_accessible
 from tests.integration.browser import click, text_of, wait_for_sheet
 
 
@@ -59,7 +61,7 @@ def kpi_text(dash_duo) -> str:
 
 
 @pytest.mark.parametrize("dashboard_id", ["restaurant", "gaming"])
-def test_dsh001_every_sheet_shows_all_its_visuals_populated(open_dashboard, dashboard_id):
+def test_dsh001_every_sheet_shows_all_its_visuals_populated_and_accessible(open_dashboard, dashboard_id):
     board = registry.get(dashboard_id)
     dash_duo = open_dashboard(board.path)
     assert dash_duo.find_element(f"#{ids.BANNER_TITLE}").text == board.title
@@ -76,6 +78,7 @@ def test_dsh001_every_sheet_shows_all_its_visuals_populated(open_dashboard, dash
         graphs = [v for v in sheet.visuals if v.kind == "graph"]
         plotted = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".vm-visual .js-plotly-plot")
         assert len(plotted) == len(graphs), sheet.id
+        assert_accessible(dash_duo, f"{board.title} › {sheet.title}")
     assert dash_duo.get_logs() == []
 
 

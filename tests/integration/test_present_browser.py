@@ -15,6 +15,7 @@ from selenium.webdriver.common.keys import Keys
 
 from accounts.demo import DEMO_PASSWORD
 from core import ids
+from tests.integration.a11y import assert_accessible
 from tests.integration.browser import click, text_of, wait_for_sheet
 from tests.integration.conftest import TEST_PASSWORD, Api, sign_in_client
 from tests.integration.test_bookmarks_browser import choose_metric, metric
@@ -75,6 +76,7 @@ def test_prpl001_the_seed_story_by_buttons_keys_and_address(sign_in_to, storytel
     summary = text_of(dash_duo, SUMMARY)
     assert "Owner view" in summary and "10 Resort Plz" in summary and "1–31 Dec 2021" in summary
     assert dash_duo.driver.current_url.split("?")[1].startswith("slide=3")
+    assert_accessible(dash_duo, "the presentation player")
 
     press(dash_duo, Keys.PAGE_UP)
     on_slide(dash_duo, 2, "Best and worst store")

@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from accounts.demo import DEMO_PASSWORD
 from accounts.service import SIGN_IN_REFUSED
 from core import ids
+from tests.integration.a11y import assert_accessible
 from tests.integration.browser import click, wait_for_sheet
 from tests.integration.conftest import TEST_PASSWORD, Api, sign_in_client
 
@@ -149,6 +150,7 @@ def test_rdr004_wrong_password_shows_the_message_without_a_console_error(dash_du
     dash_duo.wait_for_text_to_equal("#login-error", SIGN_IN_REFUSED)
     assert dash_duo.find_element("#login-error").is_displayed()
     assert dash_duo.find_element("#username").get_attribute("value") == "analyst"
+    assert_accessible(dash_duo, "the sign-in page with its message")
     assert severe(dash_duo) == []
 
 

@@ -22,6 +22,7 @@ from core import ids
 from db.base import utcnow
 from shares.service import GONE
 from shares.ui import day
+from tests.integration.a11y import assert_accessible
 from tests.integration.browser import click, text_of, wait_for_sheet
 from tests.integration.conftest import TEST_PASSWORD
 from tests.integration.test_bookmarks_browser import (
@@ -134,6 +135,7 @@ def test_shbr001_share_from_the_banner_shows_the_link_and_copy_says_copied(sign_
     assert dash_duo.find_element(URL).get_attribute("readonly") is not None
     dash_duo.wait_for_text_to_equal(EXPIRES, "The link never expires.", timeout=10)
     assert dash_duo.find_element(COPIED).text == ""
+    assert_accessible(dash_duo, "the share dialog")
 
     dash_duo.find_element(f"#{ids.SHARE_COPY}").click()
     dash_duo.wait_for_text_to_equal(COPIED, "Copied", timeout=5)

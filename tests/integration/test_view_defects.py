@@ -18,7 +18,7 @@ VIEW_STATE = "vm-view-state"
 SHEET_TABS = "sheet-tabs"
 REQUESTED_STATE = "vm-requested-state"
 DASHBOARD_ID = "vm-dashboard-id"
-SELECT, DATE = "vm-control", "vm-date"
+SELECT, DATE, PRESET = "vm-control", "vm-date", "vm-date-preset"
 BOOKMARKS = "/api/v1/dashboards/restaurant/bookmarks"
 BAD_SHEETS = [["overview"], {"id": "overview"}]
 
@@ -83,17 +83,19 @@ def sync_payload(client, dashboard_id: str, sheet, selects: dict, dates: dict) -
     changes: every pattern input and output lists the given controls (ids as sent, forged or not)."""
     spec = next(d for d in client.get("/_dash-dependencies").json
                 if d["output"].startswith(f"..{VIEW_STATE}.data..."))
-    controls = {SELECT: list(selects), DATE: list(dates)}
+    controls = {SELECT: list(selects), DATE: list(dates), PRESET: list(dates)}
     values = {(SELECT, "value"): selects,
               (DATE, "start_date"): {k: v[0] for k, v in dates.items()},
-              (DATE, "end_date"): {k: v[1] for k, v in dates.items()}}
+              (DATE, "end_date"): {k: v[1] for k, v in dates.items()},
+              (PRESET, "value"): {k: "custom" for k in dates}}
     plain = {f"{SHEET_TABS}.value": sheet, f"{REQUESTED_STATE}.data": None, f"{DASHBOARD_ID}.data": dashboard_id}
 
     def expand(component: str, prop: str, with_value: bool):
         prop = prop.split("@")[0]
         if component.startswith("{"):
             kind = json.loads(component)["type"]
-            items = [{"id": {"control": c, "type": kind}, "property": prop} for c in controls[kind]]
+            # Patterns with no component of this dashboard's controls (graphs, chips) send an empty list.
+            items = [{"id": {"control": c, "type": kind}, "property": prop} for c in controls.get(kind, [])]
             if with_value:
                 for item in items:
                     item["value"] = values[(kind, prop)][item["id"]["control"]]

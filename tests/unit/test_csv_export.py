@@ -12,7 +12,7 @@ import pytest
 
 from dashboards import registry
 from dashboards.export import DECIMALS, csv_frame
-from dashboards.render import NUMBER_FORMATS
+from dashboards.table import cell_text
 from declarations.context import QueryContext
 from declarations.model import FORMATS, Visual
 
@@ -120,10 +120,10 @@ def test_csv008_an_undeclared_float_in_a_table_is_written_as_the_table_shows_it(
 def test_csv009_the_decimals_are_those_the_display_formats_show():
     assert set(FORMATS) - set(DECIMALS) == {"date", "text"}
     for kind, places in DECIMALS.items():
-        specifier = NUMBER_FORMATS[kind].to_plotly_json()["specifier"]
-        shown = int(specifier.rsplit(".", 1)[1][:-1])
+        text = cell_text(1234.56789, kind)
+        shown = len(text.rstrip("%").partition(".")[2])
         # A percentage's digits are the ratio's digits shifted by two: 62.2 % is 0.622.
-        assert places == (shown + 2 if specifier.endswith("%") else shown), kind
+        assert places == (shown + 2 if text.endswith("%") else shown), (kind, text)
 
 
 @pytest.mark.parametrize("dashboard_id", list(registry.DASHBOARDS))

@@ -216,3 +216,30 @@ def test_decl029_date_range_bounds_end_before_they_start():
 def test_decl030_dashboard_without_sheets():
     with fails("demo"):
         Dashboard("demo", "Demo", sheets=(), controls=())
+
+
+def test_decl031_a_click_filter_names_a_multi_select_filter():
+    dashboard = board(sheets=(Sheet("first", "First", (graph(click_filter="brand"),)),))
+    assert dashboard.visual("trend").click_filter == "brand"
+    assert graph().click_filter is None
+
+
+def test_decl032_a_click_filter_that_is_no_control_names_the_visual():
+    with fails("demo", "trend", "region"):
+        board(sheets=(Sheet("first", "First", (graph(click_filter="region"),)),))
+
+
+@pytest.mark.parametrize("control", [single("metric"), single("metric", kind="filter"), date_range()],
+                         ids=["parameter", "single-filter", "date-range"])
+def test_decl033_a_click_filter_on_a_control_that_is_not_a_multi_select_filter(control):
+    with fails("trend", control.id):
+        board(sheets=(Sheet("first", "First", (graph(click_filter=control.id),)),), controls=(multi(), control))
+
+
+def test_decl034_only_a_graph_takes_a_click_filter_and_only_as_a_control_id():
+    with fails("top"):
+        Visual("top", "Top", query, kind="table", click_filter="brand")
+    with fails("trend"):
+        graph(click_filter=["brand"])
+    with pytest.raises(TypeError):  # keyword only: a positional argument cannot land in it by mistake
+        Visual("trend", "Trend", query, "graph", figure, 6, "", {}, "brand")

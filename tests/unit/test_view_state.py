@@ -117,3 +117,22 @@ def test_vst011_state_is_hashable_and_round_trips():
     again, notices = parse(state.to_json())
     assert notices == [] and again == state and hash(again) == hash(state)
     assert isinstance(state, ViewState)
+
+
+def test_rel007_a_preset_is_kept_as_its_name_in_the_canonical_form():
+    state, notices = parse({"filters": {"date_range": "previous-month"}})
+    assert notices == [] and state.filters["date_range"] == "previous-month"
+    assert '"date_range":"previous-month"' in state.to_json()
+    again, _ = parse(state.to_json())
+    assert again == state
+    assert state != parse({"filters": {"date_range": ["2021-06-01", "2021-06-30"]}})[0]
+
+
+@pytest.mark.parametrize("value", ["last-week", "Previous month", "", 30, ["previous-month"], None])
+def test_rel008_an_unknown_preset_or_wrong_type_is_refused_naming_the_field(value):
+    with pytest.raises(Invalid) as caught:
+        parse({"filters": {"date_range": value}})
+    assert caught.value.field == "filters.date_range" and caught.value.status == 422
+    state, notices = parse({"filters": {"date_range": value}}, strict=False)
+    assert state.filters["date_range"] == original_state(BOARD).filters["date_range"]
+    assert [n.field for n in notices] == ["filters.date_range"]

@@ -1,0 +1,166 @@
+"""The application database (PostgreSQL) goes away while users work, and comes back.
+
+The app reaches PostgreSQL through a ``TcpProxy`` (``tests/faults.py``) that the tests cut — connections
+reset, new ones refused, as when the server stops — and restore. Visuals come from the data engine and keep
+rendering; bookmark, share and presentation actions fail with a message (503 from the API, a toast in the
+UI); nothing is half-written; once the proxy forwards again the same app works without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from accounts.demo import DEMO_PASSWORD
+from core import ids
+from tests.faults import TcpProxy, scratch_postgres, through
+from tests.integration.conftest import Api, sign_in_client
+from tests.integration.test_bookmarks_callbacks_http import callback, post
+from tests.servers import POSTGRES
+
+pytestmark = pytest.mark.postgres
+
+BOOKMARKS = "/api/v1/dashboards/restaurant/bookmarks"
+TEXAS = {"filters": {"state": ["Texas"]}}
+
+
+@pytest.fixture(scope="module")
+def proxy():
+    proxy = TcpProxy(POSTGRES.address)
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture(scope="module")
+def app(make_app, proxy):
+    with scratch_postgres("viewmark_flt_pg") as url:
+        app = make_app(database_url=through(proxy, url))
+        yield app
+
+
+@pytest.fixture(scope="module")
+def analyst(app):
+    client = app.server.test_client()
+    assert sign_in_client(client, "analyst", DEMO_PASSWORD).status_code == 303
+    return Api(client)
+
+
+@pytest.fixture
+def cut(proxy, analyst):
+    """The database is cut for the test (after the analyst has signed in), and restored after it."""
+    proxy.cut()
+    yield proxy
+    proxy.restore()
+
+
+def names(api) -> list[str]:
+    response = api.get(BOOKMARKS)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [b["name"] for b in response.json]
+
+
+def assert_unavailable(response) -> None:
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    assert "database" in response.json["error"] and "Traceback" not in response.get_data(as_text=True)
+
+
+def test_pgflt001_visuals_keep_rendering_while_the_database_is_cut(app, analyst, cut):
+    response = analyst.get("/api/v1/dashboards/restaurant/data")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert all(visual["rows"] for visual in response.json["visuals"])
+    sheet = callback(analyst.client, ids.VIEW_STATE, {f"{ids.VIEW_STATE}.data": {"sheet": "overview"}},
+                     {f"{ids.DASHBOARD_ID}.data": "restaurant"})
+    answer, body = post(analyst.client, {**sheet, "output": f"{ids.SHEET_CONTENT}.children",
+                                         "outputs": {"id": ids.SHEET_CONTENT, "property": "children"}})
+    assert answer.status_code == 200 and '"figure"' in body
+
+
+def test_pgflt002_the_api_answers_503_for_bookmarks_shares_and_presentations(app, analyst, cut):
+    assert_unavailable(analyst.post(BOOKMARKS, {"name": "During the outage", "state": TEXAS}))
+    assert_unavailable(analyst.get(BOOKMARKS))
+    assert_unavailable(analyst.post("/api/v1/dashboards/restaurant/shares", {"state": TEXAS,
+                                                                            "expires_in_s": 3600}))
+    assert_unavailable(analyst.post("/api/v1/presentations", {"name": "During the outage"}))
+
+
+def test_pgflt003_the_bookmark_panes_add_says_the_database_is_unreachable(app, analyst, cut):
+    payload = callback(analyst.client, ids.BOOKMARK_ADD, {f"{ids.BOOKMARK_ADD}.n_clicks": 1}, {
+        f"{ids.BOOKMARK_NAME}.value": "During the outage", f"{ids.VIEW_STATE}.data": TEXAS,
+        f"{ids.DASHBOARD_ID}.data": "restaurant"})
+    response, body = post(analyst.client, payload)
+    assert response.status_code == 200, body
+    assert "Not done" in body and "database is not reachable" in body
+
+
+def test_pgflt004_the_dashboard_page_opens_on_the_original_with_a_notice(app, analyst, cut):
+    assert analyst.get("/dashboards/restaurant").status_code == 200
+    route = {"output": f"..{ids.PAGE}.children...{ids.SHOWN_PATH}.data..",
+             "outputs": [{"id": ids.PAGE, "property": "children"}, {"id": ids.SHOWN_PATH, "property": "data"}],
+             "inputs": [{"id": ids.URL, "property": "pathname", "value": "/dashboards/restaurant"}],
+             "state": [{"id": ids.URL, "property": "search", "value": ""},
+                       {"id": ids.SHOWN_PATH, "property": "data", "value": None}],
+             "changedPropIds": [f"{ids.URL}.pathname"]}
+    response, body = post(analyst.client, route)
+    assert response.status_code == 200, body
+    assert ids.SHEET_CONTENT in body and "could not be read" in body
+
+
+def test_pgflt005_readyz_names_the_database_and_recovers_with_it(app, analyst, proxy):
+    before = names(analyst)
+    proxy.cut()
+    try:
+        ready = app.server.test_client().get("/readyz")
+        assert ready.status_code == 503 and ready.json["failed"] == ["database"]
+        assert_unavailable(analyst.post(BOOKMARKS, {"name": "Lost in the outage", "state": TEXAS}))
+    finally:
+        proxy.restore()
+    assert app.server.test_client().get("/readyz").status_code == 200
+    created = analyst.post(BOOKMARKS, {"name": "After the outage", "state": TEXAS})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert names(analyst) == [*before, "After the outage"]
+
+
+def test_pgflt006_a_write_cut_before_its_commit_leaves_nothing(app, analyst, proxy):
+    before = names(analyst)
+    document = {"format": "viewmark-bookmarks", "version": 1, "dashboard": "restaurant",
+                "bookmarks": [{"name": f"Imported {i}", "state": TEXAS} for i in range(3)]}
+    held = proxy.hold_reply(b"INSERT INTO bookmarks")
+    answers = []
+    writer = threading.Thread(target=lambda: answers.append(
+        analyst.post("/api/v1/dashboards/restaurant/bookmarks/import", document)))
+    writer.start()
+    try:
+        assert held.held.wait(10), "the import never reached the database"
+        proxy.cut()  # the rows are inserted, the transaction is open: the server rolls it back
+        writer.join(15)
+    finally:
+        proxy.restore()
+    assert answers and not writer.is_alive()
+    assert_unavailable(answers[0])
+    assert names(analyst) == before
+
+
+def test_pgflt007_a_silent_database_fails_requests_in_seconds_not_forever(app, analyst, proxy):
+    """A server that accepts connections and never answers: each request that needs it fails after the
+    connect timeout (db.database), and meanwhile visuals do not wait for it."""
+    proxy.silence()
+    answers = []
+    started = time.monotonic()
+    writer = threading.Thread(target=lambda: answers.append(analyst.post(
+        BOOKMARKS, {"name": "Into the silence", "state": TEXAS})), daemon=True)
+    writer.start()
+    try:
+        writer.join(20)
+        failed_after = time.monotonic() - started
+        started = time.monotonic()
+        visuals = analyst.get("/api/v1/dashboards/restaurant/data")
+        rendered_in = time.monotonic() - started
+    finally:
+        proxy.restore()
+    assert answers, "the request still hangs after 20 s"
+    assert_unavailable(answers[0])
+    assert failed_after < 12
+    assert visuals.status_code == 200 and rendered_in < 3
