@@ -74,8 +74,11 @@ def visual_body(visual: Visual, frame: pd.DataFrame, ctx: QueryContext, topojson
     figure = visual.figure(frame, ctx)
     if interactive and visual.click_filter:
         # Its clicks reach the controls callback, which sets the filter (dashboards/click_filter.py).
-        return _captioned(figure, dcc.Graph(id=ids.graph(visual.id), figure=figure,
-                                            config=graph_config(topojson_url), className="vm-graph vm-click-filter"))
+        graph = dcc.Graph(id=ids.graph(visual.id), figure=figure, config=graph_config(topojson_url),
+                          className="vm-graph vm-click-filter")
+        hint = html.P("Click a mark to filter by it; click it again to clear.",
+                      className="vm-click-hint small text-secondary mb-0 px-2")
+        return html.Div([_captioned(figure, graph), hint])
     return _captioned(figure, dcc.Graph(figure=figure, config=graph_config(topojson_url), className="vm-graph"))
 
 

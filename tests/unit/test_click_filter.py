@@ -103,12 +103,40 @@ def test_clk106_every_clickable_point_carries_a_value_of_the_filter(small_data, 
         assert carried and carried <= options, (visual.id, carried - options)
 
 
+def _graphs(component) -> list:
+    """Every dcc.Graph in a component tree."""
+    if isinstance(component, (list, tuple)):
+        return [g for child in component for g in _graphs(child)]
+    if type(component).__name__ == "Graph":
+        return [component]
+    return _graphs(getattr(component, "children", None) or [])
+
+
+def _texts(component) -> list[str]:
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, (list, tuple)):
+        return [t for child in component for t in _texts(child)]
+    return _texts(getattr(component, "children", None) or [])
+
+
 def test_clk107_only_a_clickable_graph_on_the_page_takes_clicks_never_on_a_slide(small_data):
     ctx = QueryContext.defaults(RESTAURANT)
     for visual_id, clickable in (("state-map", True), ("trend", False)):
         visual = RESTAURANT.visual(visual_id)
         frame = visual.query(small_data.engine, ctx)
-        graph = render.visual_body(visual, frame, ctx, "/assets/topojson/")
+        [graph] = _graphs(render.visual_body(visual, frame, ctx, "/assets/topojson/"))
         assert getattr(graph, "id", None) == (ids.graph(visual_id) if clickable else None)
-        slide = render.visual_body(visual, frame, ctx, "/assets/topojson/", interactive=False)
+        [slide] = _graphs(render.visual_body(visual, frame, ctx, "/assets/topojson/", interactive=False))
         assert getattr(slide, "id", None) is None
+
+
+def test_clk108_a_clickable_graph_says_so_and_a_slide_does_not(small_data):
+    ctx = QueryContext.defaults(RESTAURANT)
+    visual = RESTAURANT.visual("state-map")
+    frame = visual.query(small_data.engine, ctx)
+    hint = "Click a mark to filter by it; click it again to clear."
+    assert hint in _texts(render.visual_body(visual, frame, ctx, "/assets/topojson/"))
+    assert hint not in _texts(render.visual_body(visual, frame, ctx, "/assets/topojson/", interactive=False))
+    trend = RESTAURANT.visual("trend")
+    assert hint not in _texts(render.visual_body(trend, trend.query(small_data.engine, ctx), ctx, "/assets/topojson/"))
