@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from dash import Dash, dcc, html
+from dash.exceptions import InvalidCallbackReturnValue
 from flask import Flask, g, jsonify
 from flask_caching import Cache
 
@@ -27,6 +29,8 @@ from settings import ROOT, Settings
 from shares import web as shares_web
 from shell import callbacks as shell_callbacks
 from views.resolve import ViewResolver
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -53,7 +57,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     views = ViewResolver(engine)
     server.extensions[EXTENSION] = Runtime(settings=settings, engine=engine, dashboards=DashboardService(engine, views),
                                            views=views, db=database)
-    health.init_app(server, {"database": database.ping, "data": engine.ping, "cache": health.cache_check(cache)})
+    health.init_app(server, {"database": database.ping, "data": engine.ping, "cache": health.cache_check(cache)},
+                    optional=frozenset({"cache"}))
 
     @server.before_request
     def one_dataset_per_request():
@@ -71,8 +76,16 @@ def create_app(settings: Settings | None = None) -> Dash:
     @server.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
         # One handler for the JSON API and the Dash callbacks (a forged or stale request): a JSON error
-        # with the error's status, never a stack trace.
-        return jsonify(exc.as_dict()), exc.status
+        # with the error's status, never a stack trace. A 503 says when to try again.
+        return jsonify(exc.as_dict()), exc.status, {"Retry-After": "10"} if exc.status == 503 else {}
+
+    @server.errorhandler(InvalidCallbackReturnValue)
+    def components_not_of_one_page(exc: InvalidCallbackReturnValue):
+        # A callback answers one value per component its request lists; the lists are the request's own, so
+        # when its outputs name other components than its inputs (which dash-renderer never sends), the
+        # answer cannot fit them. Logged: a callback of ours that answers wrongly lands here too.
+        log.warning("Callback request refused: %s", str(exc).splitlines()[0][:300])
+        return jsonify({"error": "The request's components do not match one another; reload the page."}), 400
 
     server.register_blueprint(api_v1)
 
@@ -126,7 +139,26 @@ def __getattr__(name: str):
 APP_LOAD_ERROR = 4
 
 
+# gunicorn's own format, with the logger's name: the app's lines sit among gunicorn's in one error log.
+LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s"
+LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
+
+
+def log_to_stderr(root: logging.Logger | None = None) -> None:
+    """The app's log on stderr at INFO, with time and level, unless logging is configured already (gunicorn
+    ``--log-config``, a test runner). Without it Python prints warnings bare and drops INFO, where the app says
+    that a service which was down answers again (README, "When a service is down")."""
+    root = root or logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
 def _start(settings: Settings | None = None) -> Dash:
+    log_to_stderr()
     try:
         return create_app(settings)
     except DataFileError as exc:

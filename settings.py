@@ -24,6 +24,11 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in _TRUE
 
 
+def _keys(value: str | None) -> tuple[str, ...]:
+    """Secret keys separated by commas or spaces (generated keys hold neither)."""
+    return tuple(key for key in (value or "").replace(",", " ").split() if key)
+
+
 @dataclass(frozen=True)
 class Settings:
     instance_path: Path = ROOT / "instance"
@@ -34,6 +39,9 @@ class Settings:
     # SQLAlchemy URL of the application database; None means a SQLite file in the instance folder.
     database_url: str | None = None
     secret_key: str | None = None
+    # Keys being retired: what they signed (sessions, CSRF tokens) is still accepted; nothing new is signed
+    # with them (README, "Rotating the secret key").
+    secret_key_fallbacks: tuple[str, ...] = ()
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
@@ -61,6 +69,7 @@ class Settings:
             data_scale=float(env.get("VIEWMARK_DATA_SCALE") or 1.0),
             database_url=env.get("DATABASE_URL") or None,
             secret_key=env.get("SECRET_KEY") or None,
+            secret_key_fallbacks=_keys(env.get("SECRET_KEY_FALLBACKS")),
             host=env.get("VIEWMARK_HOST") or "127.0.0.1",
             port=int(env.get("VIEWMARK_PORT") or env.get("PORT") or 8050),
             debug=_flag(env.get("VIEWMARK_DEBUG"), False),

@@ -1,4 +1,5 @@
-"""The accounts tables: users, their dashboard grants and brand restrictions, API tokens, sign-in attempts.
+"""The accounts tables: users, their dashboard grants and brand restrictions, API tokens, sessions signed out
+of, sign-in attempts.
 
 Secrets are stored only as hashes: passwords with argon2, API tokens as the SHA-256 of a 256-bit random
 token (a slow hash adds nothing to a secret that cannot be guessed).
@@ -78,6 +79,18 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class EndedSession(Base):
+    """A session signed out of. The session lives in the browser's cookie, which a copy (or a replayed
+    request) would keep presenting: signing out records the session here, and a session recorded here signs
+    nobody in. Kept as long as a cookie from before it could still be accepted (the session lifetime)."""
+
+    __tablename__ = "ended_sessions"
+
+    # The SHA-256 of the session's random key (``accounts.requests.SESSION_KEY``), never the key itself.
+    key_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    ended_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
 
 
 class SignInAttempt(Base):

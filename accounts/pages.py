@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, session
 from flask_login import current_user, login_user, logout_user
 
-from accounts.requests import CSRF_COOKIE, SignedInUser, accounts, safe_next
+from accounts.requests import CSRF_COOKIE, SESSION_KEY, SignedInUser, accounts, safe_next
 from accounts.service import SignInRefused, SignInThrottled
 from core.errors import Unavailable
 
+log = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__, template_folder="templates")
+
+FORM_EXPIRED = "Your sign-in form expired, please try again."
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,11 +39,20 @@ def login():
     session.clear()
     session.permanent = True
     login_user(SignedInUser(account, "session"))
+    session[SESSION_KEY] = accounts().start_session(account)
     return redirect(next_url, code=303)
 
 
 @bp.post("/logout")
 def logout():
+    key = session.get(SESSION_KEY)
+    if getattr(current_user, "via", None) == "session" and isinstance(key, str):
+        # The cookie is the browser's: ended here too, a copy of it (or a replayed request) signs nobody in.
+        try:
+            accounts().end_session(current_user.get_id(), key, current_app.permanent_session_lifetime)
+        except Unavailable:
+            log.warning("Signed out while the database was unreachable: a copy of that session's cookie "
+                        "is accepted until it expires")
     logout_user()
     session.clear()
     response = redirect("/login", code=303)
@@ -49,8 +63,10 @@ def logout():
 def csrf_refused(_error):
     """A form was posted without a valid CSRF token (most often: a stale page, or another site)."""
     if request.path == "/login":
+        # The session the form was made for has ended (the browser was closed, or it sat open for hours):
+        # the form again, with a new token, as 200 like every other answer of the form — nobody is signed in.
         return _form(safe_next(request.values.get("next")), username=request.form.get("username", ""),
-                     error="The sign-in page had expired. Please try again.", status=400)
+                     error=FORM_EXPIRED)
     return "The request could not be verified (CSRF). Reload the page and try again.", 400
 
 

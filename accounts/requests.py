@@ -14,6 +14,8 @@ from accounts.viewer import Viewer
 
 EXTENSION = "viewmark.accounts"
 CSRF_COOKIE = "_csrf_token"  # the cookie dash-renderer reads (Dash's ``csrf_token_name`` default)
+# Where a signed-in session keeps its own random key, by which signing out ends it (``Accounts.end_session``).
+SESSION_KEY = "vm_session_key"
 
 
 class SignedInUser:

@@ -7,6 +7,7 @@ ORM instances, so callers cannot lazily touch the database after the session has
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from accounts import crypto
-from accounts.models import USERNAME_MAX, ApiToken, BrandRestriction, DashboardGrant, User
+from accounts.models import USERNAME_MAX, ApiToken, BrandRestriction, DashboardGrant, EndedSession, User
 from accounts.recent import Recent
 from accounts.throttle import SignInThrottle
 from accounts.viewer import Viewer
@@ -216,17 +217,23 @@ class Accounts:
         # Raised after the unit of work: the failed attempt must be committed, not rolled back.
         if account is None:
             raise SignInRefused()
-        self.recent.remember(("session", account.session_id), account)
         return account
 
-    def for_session(self, session_id: str) -> Account | None:
-        """The signed-in account named by a session, unless it was disabled or its password changed since.
+    def start_session(self, account: Account) -> str:
+        """The random key of a new session of ``account``, by which it can be signed out of for good."""
+        key = secrets.token_urlsafe(24)
+        self.recent.remember(("session", account.session_id, key), account)
+        return key
+
+    def for_session(self, session_id: str, key: str | None = None) -> Account | None:
+        """The signed-in account named by a session, unless it was disabled or its password changed since —
+        or, given the session's own ``key``, unless that session was signed out of (``end_session``).
 
         While the database is unreachable: the account as last read, if that was a moment ago.
         """
-        return self._recently(("session", session_id), lambda: self._session_account(session_id))
+        return self._recently(("session", session_id, key), lambda: self._session_account(session_id, key))
 
-    def _session_account(self, session_id: str) -> Account | None:
+    def _session_account(self, session_id: str, key: str | None = None) -> Account | None:
         user_id, _, version = (session_id or "").partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
@@ -234,7 +241,21 @@ class Accounts:
             user = s.get(User, int(user_id))
             if user is None or user.disabled or user.session_version != int(version):
                 return None
+            if key is not None and s.get(EndedSession, crypto.token_digest(key)) is not None:
+                return None
             return _account(user)
+
+    def end_session(self, session_id: str, key: str, kept_for: timedelta) -> None:
+        """Signs the session with this ``key`` out for good: a copy of its cookie signs nobody in again.
+
+        Sessions ended longer ago than ``kept_for`` (the session lifetime) are forgotten: their cookies
+        have expired by then, whatever anyone kept of them.
+        """
+        now = self.clock()
+        with self.db.session() as s:
+            s.execute(sa.delete(EndedSession).where(EndedSession.ended_at < now - kept_for))
+            s.merge(EndedSession(key_hash=crypto.token_digest(key), ended_at=now))
+        self.recent.remember(("session", session_id, key), None)
 
     def for_username(self, username: str) -> Account | None:
         """An enabled account by name (the trusted reverse proxy names users this way).
@@ -305,7 +326,7 @@ class Accounts:
                 token.last_used_at = now
             return _account(user)
 
-    def _recently(self, key: tuple[str, str], read: Callable[[], Account | None]) -> Account | None:
+    def _recently(self, key: tuple, read: Callable[[], Account | None]) -> Account | None:
         if self.db.recently_unreachable():
             # Asked again only every few seconds: a database that hangs would make each request wait the
             # connect timeout first, visuals included.

@@ -14,11 +14,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import timedelta
 
 from dash import Dash
-from flask import Flask, current_app, g, jsonify, redirect, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from markupsafe import escape
@@ -26,7 +27,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from accounts import api, crypto, pages
 from accounts.demo import ensure_demo_users
-from accounts.requests import CSRF_COOKIE, EXTENSION, SignedInUser, accounts
+from accounts.requests import CSRF_COOKIE, EXTENSION, SESSION_KEY, SignedInUser, accounts
 from accounts.service import Accounts
 from core import health
 from core.errors import Unavailable
@@ -83,6 +84,13 @@ def _configure(server: Flask, settings) -> None:
             log.warning("SECRET_KEY is not set: using a key kept in %s; set SECRET_KEY so every app server "
                         "shares one", settings.instance_path)
         server.secret_key = crypto.load_or_create_secret_key(settings.instance_path)
+    if settings.secret_key_fallbacks:
+        # A rotation (README, "Rotating the secret key"): sessions signed with a retired key still open.
+        server.config["SECRET_KEY_FALLBACKS"] = list(settings.secret_key_fallbacks)
+        # Flask-WTF verifies CSRF tokens with one key and knows no fallbacks; itsdangerous, given a list,
+        # signs with the last key and verifies with each, so the tokens of pages open since before the
+        # rotation keep working.
+        server.config["WTF_CSRF_SECRET_KEY"] = [*settings.secret_key_fallbacks, server.secret_key]
     server.config.update(
         SESSION_COOKIE_NAME="viewmark_session",
         SESSION_COOKIE_HTTPONLY=True,
@@ -117,7 +125,11 @@ def _load_session_user(session_id: str) -> SignedInUser | None:
     # Explicit credentials on the request win over the cookie (the request loader handles them).
     if _bearer_token() is not None or _proxy_user():
         return None
-    account = _unless_unreachable(accounts().for_session, session_id)
+    # Without its own key a session could not be signed out of for good: only sign-in gives one.
+    key = session.get(SESSION_KEY)
+    if not isinstance(key, str):
+        return None
+    account = _unless_unreachable(functools.partial(accounts().for_session, key=key), session_id)
     return SignedInUser(account, "session") if account else None
 
 

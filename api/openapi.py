@@ -28,6 +28,8 @@ ERRORS = {
     "413": ("TooLarge", "The request body is larger than the server accepts (`VIEWMARK_MAX_REQUEST_BYTES`)."),
     "422": ("Invalid", "A field is invalid; `field` names it (for a view state: `filters.<control>` …)."),
     "429": ("TooMany", "Too many links made within the last hour."),
+    "503": ("Unavailable", "The application database is not reachable just now; nothing was changed. Try "
+                           "again later (`Retry-After`), with the same `Idempotency-Key` for a create."),
 }
 # What a request with a body can be refused for, besides the errors of its operation.
 BODY_ERRORS = ("400", "413", "422")
@@ -43,6 +45,10 @@ BOOKMARK = _param("bookmark_id", ID, "One of your bookmarks.")
 PRESENTATION = _param("presentation_id", ID, "One of your presentations.")
 SHARE = _param("token", SHARE_TOKEN, "The token of a shared link (`/s/<token>`).")
 TOKEN_ID = _param("token_id", ID, "One of your API tokens.")
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+                   "description": "Makes a retried create safe: sent again with the same key and body, the "
+                                  "create is done once and answered as the first time."}
 LOCATION = {"Location": {"description": "The address of what was made.", "schema": {"type": "string"}}}
 
 
@@ -57,17 +63,21 @@ def answer(description: str, schema: dict | None = None, *, headers: dict | None
 
 def operation(operation_id: str, tag: str, summary: str, answers: dict[str, dict], *,
               errors: tuple[str, ...] = (), body: dict | None = None, body_required: bool = True,
-              parameters: tuple[dict, ...] = (), description: str | None = None) -> dict:
+              parameters: tuple[dict, ...] = (), description: str | None = None,
+              retry_safe: bool = False) -> dict:
+    """``retry_safe``: a create that honours ``Idempotency-Key``."""
     out: dict[str, Any] = {"operationId": operation_id, "tags": [tag], "summary": summary}
     if description:
         out["description"] = description
+    if retry_safe:
+        parameters = (*parameters, IDEMPOTENCY_KEY)
     if parameters:
         out["parameters"] = list(parameters)
     if body is not None:
         out["requestBody"] = {"required": body_required, "content": {JSON: {"schema": body}}}
         errors = (*errors, *BODY_ERRORS)
     responses = dict(answers)
-    for status in sorted({"401", *errors}):
+    for status in sorted({"401", "503", *errors}):
         responses[status] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
     out["responses"] = responses
     return out
@@ -108,7 +118,7 @@ def paths() -> dict:
                              parameters=(DASHBOARD,), errors=("404",)),
             "post": operation("add_bookmark", "bookmarks", "Save a view as a bookmark",
                               {"201": answer("Saved.", ref("Bookmark"), headers=LOCATION)},
-                              parameters=(DASHBOARD,), body=ref("NewBookmark"), errors=("404", "409")),
+                              parameters=(DASHBOARD,), body=ref("NewBookmark"), errors=("404", "409"), retry_safe=True),
         },
         "/dashboards/{dashboard_id}/bookmarks/order": {
             "put": operation("reorder", "bookmarks", "Put your bookmarks of a dashboard in a new order",
@@ -158,7 +168,7 @@ def paths() -> dict:
             "post": operation("create_share", "shares", "Share a view (or a bookmark) as a link",
                               {"201": answer("The link; sharing the same view again without expiry gives the "
                                              "same link.", ref("Share"), headers=LOCATION)},
-                              parameters=(DASHBOARD,), body=ref("NewShare"), errors=("404", "429")),
+                              parameters=(DASHBOARD,), body=ref("NewShare"), errors=("404", "429"), retry_safe=True),
         },
         "/shares": {
             "get": operation("list_shares", "shares", "Your links, newest first (revoked and expired too)",
@@ -175,7 +185,8 @@ def paths() -> dict:
         "/shares/{token}/save": {
             "post": operation("save_share", "shares", "Save a shared view as your own bookmark",
                               {"201": answer("Your bookmark.", ref("Bookmark"), headers=LOCATION)},
-                              parameters=(SHARE,), body=ref("SaveShared"), errors=("403", "404", "409")),
+                              parameters=(SHARE,), body=ref("SaveShared"), errors=("403", "404", "409"),
+                              retry_safe=True),
         },
         # Presentations ----------------------------------------------------------------------------------------
         "/presentations": {
@@ -184,7 +195,7 @@ def paths() -> dict:
                                             {"type": "array", "items": ref("PresentationSummary")})}),
             "post": operation("create_presentation", "presentations", "Make a presentation",
                               {"201": answer("Made.", ref("Presentation"), headers=LOCATION)},
-                              body=ref("NewPresentation"), errors=("409",)),
+                              body=ref("NewPresentation"), errors=("409",), retry_safe=True),
         },
         "/presentations/{presentation_id}": {
             "get": operation("get_presentation", "presentations", "One presentation with the slides it shows now",
@@ -199,13 +210,13 @@ def paths() -> dict:
         "/presentations/{presentation_id}/duplicate": {
             "post": operation("duplicate_presentation", "presentations", "Copy a presentation",
                               {"201": answer("The copy.", ref("Presentation"), headers=LOCATION)},
-                              parameters=(PRESENTATION,), errors=("400", "404", "409")),
+                              parameters=(PRESENTATION,), errors=("400", "404", "409"), retry_safe=True),
         },
         "/presentations/{presentation_id}/share": {
             "post": operation("share_presentation", "presentations", "Share a presentation as a link",
                               {"201": answer("A link to its slides as they are now.", ref("Share"))},
                               parameters=(PRESENTATION,), body=ref("LinkExpiry"), body_required=False,
-                              errors=("404", "429")),
+                              errors=("404", "429"), retry_safe=True),
         },
         # Accounts ---------------------------------------------------------------------------------------------
         "/me": {

@@ -6,8 +6,11 @@ address, a user name or the message of a failed connection (it may name a host),
 anything. Why a check failed goes to the log.
 
 * ``/healthz`` — 200 while the process serves requests; it touches nothing else.
-* ``/readyz`` — 200 when every check passes, 503 naming the ones that failed. The checks run side by
-  side with one deadline, so a service that hangs (not refusing, just silent) cannot hang the probe.
+* ``/readyz`` — 200 when every check passes, 503 naming the required ones that failed. A check the app
+  can do without (the shared result cache: each process then caches for itself) fails as ``degraded``
+  with 200, so that a load balancer does not take every instance out because Redis went away. The
+  checks run side by side with one deadline, so a service that hangs (not refusing, just silent) cannot
+  hang the probe.
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ class Cache(Protocol):
     def set(self, key: str, value: Any, timeout: int | None = None) -> Any: ...
 
 
-def init_app(server: Flask, checks: Mapping[str, Check]) -> None:
-    server.extensions[EXTENSION] = dict(checks)
+def init_app(server: Flask, checks: Mapping[str, Check], optional: frozenset[str] = frozenset()) -> None:
+    """``optional``: the checks whose failure leaves the app serving (``degraded``, not ``not ready``)."""
+    server.extensions[EXTENSION] = (dict(checks), optional)
     server.register_blueprint(bp)
 
 
@@ -63,13 +67,16 @@ def healthz():
 
 @bp.get(READY_PATH)
 def readyz():
-    results = run_checks(current_app.extensions[EXTENSION])
+    checks, optional = current_app.extensions[EXTENSION]
+    results = run_checks(checks)
     failed = sorted(name for name, ok in results.items() if not ok)
-    body: dict[str, Any] = {"status": "not ready" if failed else "ready",
+    required = [name for name in failed if name not in optional]
+    status = "not ready" if required else "degraded" if failed else "ready"
+    body: dict[str, Any] = {"status": status,
                             "checks": {name: "ok" if ok else "failed" for name, ok in results.items()}}
     if failed:
         body["failed"] = failed
-    return _answer(body, 503 if failed else 200)
+    return _answer(body, 503 if required else 200)
 
 
 def run_checks(checks: Mapping[str, Check], deadline_s: float = DEADLINE_S) -> dict[str, bool]:
@@ -84,7 +91,10 @@ def run_checks(checks: Mapping[str, Check], deadline_s: float = DEADLINE_S) -> d
                 log.warning("Readiness check %r did not answer within %.0f s", name, deadline_s)
                 results[name] = False
             elif (error := future.exception()) is not None:
-                log.warning("Readiness check %r failed: %s: %s", name, type(error).__name__, error)
+                # One line: the driver's own error (SQLAlchemy wraps it), without its hints on further lines.
+                cause = getattr(error, "orig", None) or error
+                log.warning("Readiness check %r failed: %s: %s", name, type(cause).__name__,
+                            str(cause).partition("\n")[0])
                 results[name] = False
             else:
                 results[name] = True

@@ -55,8 +55,10 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back when it raises.
 
-        A database that cannot be reached raises ``Unavailable`` (503 in the API, a message in the UI); the
-        transaction is then rolled back by the server, so nothing of it is kept.
+        A database that cannot be reached raises ``Unavailable`` (503 in the API, a message in the UI). The
+        server rolls back what it did not commit, so nothing of the unit is kept — unless the connection was
+        lost during the commit itself, when the client cannot know: a create sent again with its
+        ``Idempotency-Key`` (``db.request_keys``) then gets what the first one made, or makes it now.
         """
         try:
             with self.sessions() as session, session.begin():

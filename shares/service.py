@@ -3,8 +3,8 @@
 A share is a snapshot: the state is validated for the owner and copied when the link is made. Opening one
 checks, on every read, that the token is live (known, not revoked, not expired) and that the viewer may
 view its dashboard; the state is then read for the viewer — their own row restrictions apply, and what
-the dashboard no longer has is dropped with a notice. An unknown, revoked or expired token is one and the
-same ``LinkGone``: which of the three it was is never told.
+the dashboard no longer has is dropped with a notice. An unknown, revoked or expired token, and the token of
+a disabled user, are one and the same ``LinkGone``: which it was is never told.
 """
 
 from __future__ import annotations
@@ -223,9 +223,9 @@ class ShareService:
             raise Unauthorized("Sign in to open shared links.")
         with self.db.session() as s:
             share = _by_token(s, token)
-            if share is None or not _live(share):
+            owner = _owner(s, share.owner_id) if share is not None and _live(share) else None
+            if owner is None:
                 raise LinkGone()
-            owner = _owner(s, share.owner_id)
             return _info(share, owner.username or ""), owner
 
     # Presentations --------------------------------------------------------------------------------------
@@ -346,11 +346,12 @@ def _expiry(expires_in_s: Any) -> timedelta | None:
     return timedelta(seconds=expires_in_s)
 
 
-def _owner(s, user_id: int) -> Viewer:
-    """The owner's name and current row restrictions (what the link shows them)."""
+def _owner(s, user_id: int) -> Viewer | None:
+    """The owner's name and current row restrictions (what the link shows them); ``None`` while the owner is
+    disabled: their links speak for them, so they are gone with their sessions and tokens (until enabled)."""
     user = s.get(User, user_id)
-    if user is None:
-        return Viewer(username=None)
+    if user is None or user.disabled:
+        return None
     brands = tuple(sorted(b.brand for b in user.brands)) if user.brands_restricted else None
     return Viewer(username=user.username, brands=brands, user_id=user.id)
 

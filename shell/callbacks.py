@@ -29,4 +29,6 @@ def register(app: Dash) -> None:
         # path) says so in SHOWN_PATH: it is already on screen, so it is not built again.
         if shown is not None and normalized(pathname) == shown:
             return no_update, no_update
+        # The address is the browser's to send: anything but text in it is no query string.
+        search = search if isinstance(search, str) else ""
         return pages.page_for(pathname, search, current_viewer()), normalized(pathname)

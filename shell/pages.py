@@ -142,7 +142,7 @@ def present_bookmarks(viewer: Viewer, search: str | None = None, *, dashboard_id
 
 def present(viewer: Viewer, search: str | None = None, *, presentation_id: str):
     """``/present/<id>?slide=N``: a named presentation."""
-    if not presentation_id.isdigit():
+    if not _number(presentation_id):
         return not_found(viewer)
     return _player(viewer, search, DeckRef("presentation", int(presentation_id), _exit(search, "/presentations")))
 
@@ -165,8 +165,14 @@ def _player(viewer: Viewer, search: str | None, ref: DeckRef, count: bool = Fals
 def _slide(search: str | None, count: int) -> int:
     """The slide the address asks for (``?slide=3`` is the third), within the deck."""
     values = parse_qs((search or "").lstrip("?")).get("slide")
-    number = int(values[0]) if values and values[0].isdigit() else 1
+    number = int(values[0]) if values and _number(values[0]) else 1
     return max(0, min(number, count) - 1)
+
+
+def _number(text: str) -> bool:
+    """Whether an address's part is a number ``int`` reads: "²" and "١٢" are digits but not that, and ids
+    and slide numbers have at most 10 digits (``int`` refuses thousands)."""
+    return text.isascii() and text.isdigit() and len(text) <= 10
 
 
 def _exit(search: str | None, default: str) -> str:

@@ -42,7 +42,8 @@ class HeldReply:
 class _Pair:
     def __init__(self, client: socket.socket, server: socket.socket | None):
         self.client, self.server = client, server
-        self.seen = 0  # patterns of a pending ``HeldReply`` this client has sent so far
+        self.hold: HeldReply | None = None
+        self.seen = 0  # how many of ``hold``'s patterns this client has sent so far, in turn
         self.holding = False
 
     def close(self, reset: bool = False) -> None:
@@ -67,7 +68,6 @@ class TcpProxy:
     def __init__(self, target: tuple[str, int]):
         self.target = target
         self.mode = FORWARD
-        self.connections = 0  # accepted so far, for tests that check a client came back
         self._lock = threading.Lock()
         self._pairs: set[_Pair] = set()
         self._hold: HeldReply | None = None
@@ -134,7 +134,6 @@ class TcpProxy:
                 return  # closed by cut()
             with self._lock:
                 mode = self.mode
-                self.connections += 1
             if mode == SILENT:
                 pair = _Pair(client, None)
                 with self._lock:
@@ -162,7 +161,7 @@ class TcpProxy:
                 if upstream:
                     self._watch(pair, data)
                 elif pair.holding:
-                    self._hold.held.set()
+                    pair.hold.held.set()
                     continue  # the answer is swallowed: the client waits until it is killed
                 sink.sendall(data)
         except OSError:
@@ -175,11 +174,13 @@ class TcpProxy:
     def _watch(self, pair: _Pair, data: bytes) -> None:
         with self._lock:
             hold = self._hold
-            if hold is None or hold.client_port not in (None, pair.client.getpeername()[1]):
+            if hold is None or hold.client_port is not None:
                 return
+            if pair.hold is not hold:
+                pair.hold, pair.seen = hold, 0
             while pair.seen < len(hold.patterns) and hold.patterns[pair.seen] in data:
                 pair.seen += 1
-            if pair.seen == len(hold.patterns) and hold.client_port is None:
+            if pair.seen == len(hold.patterns):
                 hold.client_port = pair.client.getpeername()[1]
                 pair.holding = True
 

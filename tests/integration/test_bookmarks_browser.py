@@ -373,13 +373,18 @@ def test_bmui008_export_then_import_into_another_account(sign_in_to, new_user, d
 
 def test_bmui009_a_clashing_name_is_explained_and_nothing_is_lost(sign_in_to, new_user):
     dash_duo = sign_in_to(new_user())
-    add_bookmark(dash_duo, "Year end")
+    # Markup in a name is text wherever the name is shown: nothing in it runs.
+    name, clash = "Year end <script>window.vmRan=1</script>", "YEAR END <SCRIPT>WINDOW.VMRAN=1</SCRIPT>"
+    add_bookmark(dash_duo, name)
     field = dash_duo.find_element(NAME)
-    field.send_keys("YEAR END", Keys.ENTER)
-    dash_duo.wait_for_contains_text(TOASTS, "already have a bookmark named “YEAR END”", timeout=10)
-    assert field.get_attribute("value") == "YEAR END"  # kept, to edit
+    field.send_keys(clash, Keys.ENTER)
+    dash_duo.wait_for_contains_text(TOASTS, f"already have a bookmark named “{clash}”", timeout=10)
+    assert field.get_attribute("value") == clash  # kept, to edit
     dash_duo.find_element(f"#{ids.BOOKMARK_ADD}").click()
-    assert listed(dash_duo) == ["Original dashboard", "Year end"]
+    assert listed(dash_duo) == ["Original dashboard", name]
+    assert dash_duo.driver.execute_script(
+        "return [window.vmRan, document.querySelectorAll('#vm-bookmark-list script, #banner-title script').length]"
+    ) == [None, 0]
     no_errors(dash_duo)
 
 

@@ -84,7 +84,8 @@ def test_dflt002_an_unreadable_data_file_stops_gunicorn_with_a_message_not_a_tra
            "VIEWMARK_DATA_SCALE": "0.01"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     try:
-        done = subprocess.run([str(gunicorn), "--bind", "127.0.0.1:0", "--workers", "1", "app:server"],
+        done = subprocess.run([str(gunicorn), "--bind", "127.0.0.1:0", "--workers", "1", "--no-control-socket",
+                               "app:server"],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
     except subprocess.TimeoutExpired:
         pytest.fail("gunicorn still runs 30 s after starting on an unreadable data file")

@@ -62,12 +62,13 @@ def test_health003_readyz_names_the_application_database_when_postgresql_is_down
     assert app.server.test_client().get("/healthz").status_code == 200
 
 
-def test_health004_readyz_names_the_cache_when_its_redis_is_unreachable(make_app):
+def test_health004_readyz_names_the_cache_when_its_redis_is_unreachable_and_stays_in_service(make_app):
+    # Each process then caches for itself (data/cache.py): slower, not out of service.
     port = dead_port()
     app = make_app(cache_url=f"redis://:{SECRET}@127.0.0.1:{port}/0")
     response = app.server.test_client().get("/readyz")
-    assert response.status_code == 503
-    assert response.json == {"status": "not ready", "failed": ["cache"],
+    assert response.status_code == 200
+    assert response.json == {"status": "degraded", "failed": ["cache"],
                              "checks": {"database": "ok", "data": "ok", "cache": "failed"}}
     assert_reveals_nothing(response, str(port))
 

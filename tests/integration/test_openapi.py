@@ -101,3 +101,20 @@ def test_oapi005_view_state_schema_follows_the_declarations_and_the_date_presets
     date_range = restaurant["filters"]["properties"]["date_range"]["anyOf"]
     assert date_range[0]["minItems"] == date_range[0]["maxItems"] == 2
     assert "previous-month" in date_range[1]["enum"] and "all-time" in date_range[1]["enum"]
+
+
+def test_oapi006_every_create_that_honours_idempotency_keys_says_so_and_every_operation_may_be_503():
+    doc = document()
+    keyed = {(method, path) for path, item in doc["paths"].items() for method, op in item.items()
+             if any(p.get("name") == "Idempotency-Key" for p in op.get("parameters", []))}
+    assert keyed == {
+        ("post", "/dashboards/{dashboard_id}/bookmarks"),
+        ("post", "/dashboards/{dashboard_id}/shares"),
+        ("post", "/shares/{token}/save"),
+        ("post", "/presentations"),
+        ("post", "/presentations/{presentation_id}/duplicate"),
+        ("post", "/presentations/{presentation_id}/share"),
+    }
+    for item in doc["paths"].values():
+        for op in item.values():
+            assert "503" in op["responses"], op["operationId"]
