@@ -6,16 +6,18 @@ browser sends: the same callbacks, with the same triggers and the same pattern-m
 one after another where a browser sends some side by side. It follows dash-renderer's rules
 (``getUnfilteredLayoutCallbacks`` and the callback queue in dash-renderer):
 
-* on a new page, the callbacks whose outputs are in the layout fire, unless ``prevent_initial_call``;
+* on a new page, the callbacks whose outputs are in the layout fire, unless ``prevent_initial_call`` or
+  none of their inputs is on the page;
 * a chunk of layout that appears (a ``children`` answered) fires the callbacks whose outputs are in it
-  (unless ``prevent_initial_call``) and, whatever that flag says, those with an input in it and an output
-  outside it — which is how a callback with an ``ALL`` input hears of graphs and chips drawn anew;
+  (with the same two exceptions) and, whatever ``prevent_initial_call`` says, those with an input in it and
+  an output outside it — which is how a callback with an ``ALL`` input hears of graphs and chips drawn anew;
 * a property that changes (the user's, or a callback's answer) fires the callbacks that take it as input;
 * a callback waits while another one still to run may change one of its inputs, then runs once;
 * in one chain of callbacks, none runs twice.
 
-Checked against headless Chromium: opening a dashboard, opening the bookmark pane and applying a bookmark
-send the same callbacks, with the same triggers, as these rules produce.
+Checked against headless Chromium: opening a dashboard, opening the bookmark pane, applying a bookmark and
+opening a link that is gone send the same callbacks, with the same triggers, as these rules produce
+(``tests/integration/test_load_scenario.py`` keeps them so).
 
 Clientside callbacks run in the browser and send nothing: they are left out, and a flow that depends on
 one (the player's step) sets the property the clientside callback would set.
@@ -182,7 +184,7 @@ class Page:
         # dcc.Location sets its properties once mounted: they arrive as changed, not as an initial call.
         initial = [(cb, {f"{dep.id}.{dep.prop}" for dep in cb.inputs if dep.id in locations})
                    for cb in self.callbacks
-                   if not cb.prevent_initial_call and self._outputs_present(cb)
+                   if not cb.prevent_initial_call and self._outputs_present(cb) and self._inputs_present(cb)
                    and any(self._resolve_ids(dep) for dep in cb.outputs)]
         return self._settle(initial)
 
@@ -235,6 +237,11 @@ class Page:
     def _outputs_present(self, cb: Callback) -> bool:
         return all(dep.is_pattern or dep.id in self.index() for dep in cb.outputs)
 
+    def _inputs_present(self, cb: Callback) -> bool:
+        """dash-renderer does not fire a callback none of whose inputs is on the page (a pattern-matched
+        input counts as present: an empty list is a value)."""
+        return any(dep.is_pattern or dep.id in self.index() for dep in cb.inputs)
+
     def _taking(self, key: str, prop: str, source: Callback | None) -> list[tuple[Callback, set[str]]]:
         component_id = self.index()[key]["props"]["id"] if key in self.index() else key
         found = []
@@ -258,7 +265,7 @@ class Page:
             if not self._outputs_present(cb) or not outputs:
                 continue
             outputs_inside = [key in inside for key in outputs]
-            if any(outputs_inside) and not cb.prevent_initial_call:
+            if any(outputs_inside) and not cb.prevent_initial_call and self._inputs_present(cb):
                 found.append((cb, set()))
                 continue
             if all(outputs_inside):

@@ -74,6 +74,13 @@ def test_load002_applying_a_bookmark_sends_what_the_browser_sends(page):
     ])
 
 
+def test_load003_a_page_without_a_callbacks_inputs_does_not_fire_it(page):
+    """The page of a link that is gone has the banner (an output of the bookmark banner's callback) but no
+    view state (its inputs): the browser sends the route alone."""
+    page.start("/s/no-such-link")
+    assert first_outputs(page.sent) == [("page.children", ["url.pathname"])]
+
+
 LEDGER = {"created": {"1": {"user": "u", "dashboard": "restaurant", "name": "a"},
                       "2": {"user": "u", "dashboard": "restaurant", "name": "b"},
                       "3": {"user": "u", "dashboard": "restaurant", "name": "c"}},
@@ -84,7 +91,7 @@ def row(bookmark_id, name, version=1, user_id=7):
     return {"id": bookmark_id, "user_id": user_id, "dashboard": "restaurant", "name": name, "version": version}
 
 
-def test_load003_the_database_as_the_clients_were_told_passes():
+def test_load004_the_database_as_the_clients_were_told_passes():
     assert soak.compare_bookmarks(LEDGER, [row(1, "a", 2), row(2, "b")])["ok"]
 
 
@@ -95,18 +102,18 @@ def test_load003_the_database_as_the_clients_were_told_passes():
     ([row(1, "a", 1), row(2, "b")], "version_differs"),
     ([row(1, "A", 2), row(2, "b")], "name_differs"),
 ], ids=["lost", "duplicated", "resurrected", "lost-update", "renamed"])
-def test_load004_a_bookmark_not_as_the_clients_were_told_fails_the_check(stored, finding):
+def test_load005_a_bookmark_not_as_the_clients_were_told_fails_the_check(stored, finding):
     result = soak.compare_bookmarks(LEDGER, stored)
     assert not result["ok"] and result[finding]
 
 
-def test_load005_a_change_never_answered_is_left_out_of_the_comparison():
+def test_load006_a_change_never_answered_is_left_out_of_the_comparison():
     ledger = {**LEDGER, "unanswered": [{"user": "u", "what": "create", "name": "d"},
                                        {"user": "u", "what": "delete", "id": 2}]}
     assert soak.compare_bookmarks(ledger, [row(1, "a", 2), row(5, "d")])["ok"]
 
 
-def test_load006_memory_growth_is_measured_over_the_second_half():
+def test_load007_memory_growth_is_measured_over_the_second_half():
     flat = [(float(t), 200.0 + (30 if t >= 30 else 0)) for t in range(100)]  # warm-up, then flat
     growing = [(float(t), 200.0 + t) for t in range(100)]  # a megabyte a second
     result = soak.memory_growth({1: flat, 2: growing}, 0.0, 99.0, booted=[1, 2], after=[1, 2])
