@@ -204,17 +204,6 @@ def pid_holding_port(port: int, pids: list[int]) -> int | None:
     return None
 
 
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as stat:
-                # The command name (2nd field) is in parentheses and may hold spaces: split after it.
-                if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry))
-    return found
-
-
 @contextlib.contextmanager
 def scratch_postgres(prefix: str) -> Iterator[str]:
     """A migrated PostgreSQL database of the test's own (dropped afterwards): other tests' cleanups of the

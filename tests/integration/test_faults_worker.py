@@ -24,9 +24,10 @@ import requests
 import sqlalchemy as sa
 
 from accounts.service import Accounts
+from benchmarks.serve import children_of
 from db.database import Database
 from settings import ROOT
-from tests.faults import TcpProxy, children_of, pid_holding_port, scratch_postgres, through
+from tests.faults import TcpProxy, pid_holding_port, scratch_postgres, through
 from tests.servers import POSTGRES
 
 pytestmark = pytest.mark.postgres
