@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from dashboards import theme
 from dashboards.gaming._sql import METRICS, period_grain, selected_metric, trend_grain
+from dashboards.gaming.queries_overview import TENURE_BANDS
 from dashboards.timeline import Timeline
 from declarations.context import QueryContext
 
@@ -316,15 +317,16 @@ def metric_by_country(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
 def deposits_by_tenure(df: pd.DataFrame, ctx: QueryContext) -> go.Figure:
     timeline = _timeline(ctx)
     fig = go.Figure()
-    colours = dict(zip(("0–90 days", "91–365 days", "Over 365 days"),
-                       (theme.PRIMARY, theme.ACCENT, theme.SEQUENCE[2]), strict=True))
+    colours = dict(zip(TENURE_BANDS, (theme.PRIMARY, theme.ACCENT, theme.SEQUENCE[2]), strict=True))
     for band, colour in colours.items():
         part = df[df["band"] == band]
         if part.empty:
             continue
-        timeline.bars(fig, part["period_start"], part["deposits"], name=f"Registered {band} before",
+        # Mid-sentence: “Registered over 365 days before”, not “Registered Over …”.
+        name = f"Registered {band[0].lower()}{band[1:]} before"
+        timeline.bars(fig, part["period_start"], part["deposits"], name=name,
                       marker_color=colour, customdata=part[["share"]],
-                      hovertemplate=(f"%{{hovertext}}<br>Registered {band} before: %{{y:$,.0f}} "
+                      hovertemplate=(f"%{{hovertext}}<br>{name}: %{{y:$,.0f}} "
                                      "(%{customdata[0]:.1%})<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text="Deposits ($)")

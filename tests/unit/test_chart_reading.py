@@ -161,3 +161,10 @@ def test_fig012_gaming_time_axes_span_the_selected_range(small_data, visual_id):
     assert [pd.Timestamp(v) for v in fig.layout.xaxis.range] == [pd.Timestamp("2024-02-10"),
                                                                  pd.Timestamp("2024-03-21")]
     assert all(":" not in text for text in fig.layout.xaxis.ticktext)
+
+
+def test_fig013_tenure_legend_reads_as_a_sentence(small_data):
+    fig = figure(small_data, GAMING, "demographics-tenure")
+    names = {trace.name for trace in fig.data if trace.showlegend is not False}
+    assert {"Registered 0–90 days before", "Registered 91–365 days before",
+            "Registered over 365 days before"} <= names
