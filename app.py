@@ -23,7 +23,7 @@ from dashboards.service import DashboardService
 from data.cache import FallbackCache, redis_options
 from data.engine import DataEngine
 from data.files import DataFileError
-from data.store import Published, ensure_dataset
+from data.store import ensure_dataset, follow
 from db.database import Database
 from settings import ROOT, Settings
 from shares import web as shares_web
@@ -45,8 +45,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     cache = Cache(server, config=_cache_config(settings))
     # A shared cache that stops answering costs speed, not answers (data.cache); /readyz still names it.
     results = FallbackCache(cache) if _shared(settings) else cache
-    # The embedded file follows the CURRENT pointer, so a data refresh needs no restart (data.files).
-    latest = None if settings.data_url else Published(settings.data_dir, dataset, settings.data_scale)
+    # The embedded file follows the CURRENT pointer, a PostgreSQL store its loads' pointer, so a data refresh
+    # needs no restart (data.files, data.load_postgres).
+    latest = follow(settings.data_url, settings.data_dir, dataset, settings.data_scale)
     engine = DataEngine(dataset.url, version=dataset.version, cache=results, cache_seconds=settings.query_cache_seconds,
                         latest=latest)
     database = Database(settings.resolved_database_url)

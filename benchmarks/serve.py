@@ -96,7 +96,7 @@ def database_server(url: str) -> str:
 
 # Users ------------------------------------------------------------------------------------------------------
 
-def make_users(url: str, count: int, mix: tuple[str, ...] = MIX) -> list[dict]:
+def make_users(url: str, count: int, mix: tuple[str, ...] = MIX, prefix: str = "load") -> list[dict]:
     """``count`` users of the run, in the proportions of ``mix``; API users get a token.
 
     Returns the roster the scenario reads: ``{username, password, kind, dashboards, token?}``. Every user
@@ -110,7 +110,7 @@ def make_users(url: str, count: int, mix: tuple[str, ...] = MIX) -> list[dict]:
     try:
         for n in range(count):
             persona = mix[n % len(mix)]
-            username = f"load{n:03d}"
+            username = f"{prefix}{n:03d}"
             dashboards = ["gaming"] if persona == "restricted" else ["restaurant", "gaming"]
             brands = [PARTNER_BRAND] if persona == "restricted" else None
             account = accounts.create_user(username, dashboards=dashboards, brands=brands,

@@ -1,5 +1,10 @@
 """The dashboard callbacks. Thin: read inputs, call the dashboard service, format outputs.
 
+A view change — a control, a sheet tab, a bookmark or reset (a requested state), a click on a graph's mark or
+a chip's × — is one request: the view state, the controls as corrected, the chips and the visible sheet come
+back together (``view``). The sheet is served from the result cache when this effective view was shown before
+(``dashboards.served``).
+
 Everything arriving from the browser (state, control values, dashboard id) is re-validated on the
 server by the service with the viewer's own grants and restrictions.
 """
@@ -13,7 +18,7 @@ from accounts.viewer import current_viewer
 from core import ids
 from core.errors import Invalid, ServiceError
 from core.runtime import runtime
-from dashboards import click_filter, export, layout, render
+from dashboards import click_filter, export, layout, served
 from dashboards.clicks import clicked
 from views.applied import applied, without
 from views.dates import is_preset
@@ -32,6 +37,8 @@ def register(app: Dash) -> None:
         Output(ids.date_preset(ALL), "value"),
         Output(ids.SHEET_TABS, "value"),
         Output(ids.NOTICES, "children"),
+        Output(ids.FILTER_SUMMARY, "children"),
+        Output(ids.SHEET_CONTENT, "children"),
         Input(ids.control(ALL), "value"),
         Input(ids.date_control(ALL), "start_date"),
         Input(ids.date_control(ALL), "end_date"),
@@ -43,9 +50,9 @@ def register(app: Dash) -> None:
         State(ids.DASHBOARD_ID, "data"),
         prevent_initial_call=True,
     )
-    def sync(values, starts, ends, presets, sheet, requested, _graph_clicks, _removals, dashboard_id):
+    def view(values, starts, ends, presets, sheet, requested, _graph_clicks, _removals, dashboard_id):
         """Controls, tabs, a click (a graph's mark, a chip's ×) or a requested state (bookmark, reset) → the
-        canonical view state.
+        canonical view state, its applied-filter chips and its sheet, in one answer.
 
         Dependent options are narrowed here and values they no longer allow are dropped with a notice;
         the corrected values flow back to the controls in the same callback. A date range is its preset
@@ -71,41 +78,22 @@ def register(app: Dash) -> None:
 
         # Only dependent controls' options can change; the others keep what the page was built with.
         ctx = rt.views.context(board, state, viewer)
+        options = {c.id: rt.views.options(c, ctx) for c in board.controls if c.type != "date_range"}
         value_out, option_out = [], []
         for control_id, _ in selects:
             control = board.control(control_id)
             section = state.filters if control.kind == "filter" else state.parameters
             value_out.append(section[control.id])
-            option_out.append([o.as_dict() for o in rt.views.options(control, ctx)] if control.depends_on
-                              else no_update)
+            option_out.append([o.as_dict() for o in options[control.id]] if control.depends_on else no_update)
         # The pickers show the days a preset resolves to (ctx), the choosers the preset itself.
         starts_out = [ctx.filters[control_id][0] for control_id, _ in dates]
         ends_out = [ctx.filters[control_id][1] for control_id, _ in dates]
         presets_out = [state.filters[control_id] if is_preset(state.filters[control_id]) else layout.CUSTOM_DATES
                        for control_id, _ in dates]
+        chips = layout.applied_chips(applied(board, state, options, ctx.filters))
+        body = served.sheet_body(rt.dashboards, board, state, viewer, topojson_url, ctx=ctx)
         return (state.to_dict(), value_out, option_out, starts_out, ends_out, presets_out, state.sheet,
-                layout.notice_list(notices))
-
-    @app.callback(Output(ids.SHEET_CONTENT, "children"), Input(ids.VIEW_STATE, "data"),
-                  State(ids.DASHBOARD_ID, "data"))
-    def show_sheet(state_data, dashboard_id):
-        viewer = current_viewer()
-        rt = runtime()
-        board = rt.dashboards.get(dashboard_id, viewer)
-        state, _ = rt.views.parse(board, state_data, viewer, strict=False)
-        sheet, data = rt.dashboards.sheet_data(board, state, viewer)
-        return render.sheet_body(sheet, data, rt.views.context(board, state, viewer), topojson_url)
-
-    @app.callback(Output(ids.FILTER_SUMMARY, "children"), Input(ids.VIEW_STATE, "data"),
-                  State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
-    def show_applied(state_data, dashboard_id):
-        """The applied-filter chips of every new view (a control, a click, a bookmark, a reset)."""
-        viewer = current_viewer()
-        rt = runtime()
-        board = rt.dashboards.get(dashboard_id, viewer)
-        state, _ = rt.views.parse(board, state_data, viewer, strict=False)
-        resolved = rt.views.context(board, state, viewer).filters
-        return layout.applied_chips(applied(board, state, rt.views.control_options(board, state, viewer), resolved))
+                layout.notice_list(notices), chips, body)
 
     @app.callback(Output(ids.CSV_DOWNLOAD, "data"), Input(ids.csv_button(ALL), "n_clicks"),
                   State(ids.VIEW_STATE, "data"), State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)

@@ -23,13 +23,15 @@ CUSTOM_DATES = "custom"
 
 def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, list[Option]],
                    notices: list[Notice], banner: html.Header, extras: list | None = None,
-                   restrictions: Mapping[str, tuple] | None = None, data_date: date | None = None) -> html.Div:
+                   restrictions: Mapping[str, tuple] | None = None, data_date: date | None = None,
+                   body=None) -> html.Div:
     """``extras``: further parts of the page that have no place of their own (stores, panes, dialogs).
 
     ``restrictions``: the viewer's row restrictions (``Viewer.restrictions``: control id → the values they
     may see), said where those controls are, so that a restricted filter never reads as all the data.
     ``data_date``: the latest day in the dashboard's data, shown as “Data through …”; relative date ranges
-    resolve against it.
+    resolve against it. ``body``: the sheet of ``state`` (``dashboards.served.sheet_body``), so the page opens
+    with its visuals and needs no second request for them.
     """
     through = [html.P(data_through(data_date), id=ids.DATA_THROUGH,
                       className="small text-secondary mb-2 vm-data-through")] if data_date else []
@@ -52,7 +54,7 @@ def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, li
                 html.Div(applied_chips(applied(dashboard, state, options, resolved)), id=ids.FILTER_SUMMARY,
                          role="group", className="vm-filter-summary d-flex flex-wrap align-items-center gap-1 mb-2",
                          **{"aria-label": "Applied filters"}),
-                dcc.Loading(html.Div(id=ids.SHEET_CONTENT, className="vm-sheet-content"),
+                dcc.Loading(html.Div(body, id=ids.SHEET_CONTENT, className="vm-sheet-content"),
                             type="default", delay_show=150, className="vm-loading",
                             parent_className="vm-loading-parent"),
             ], className="vm-main col-12 col-lg"),

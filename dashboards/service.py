@@ -8,6 +8,7 @@ already resolved for the viewer by ``views.resolve``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
@@ -67,14 +68,16 @@ class DashboardService:
 
     def sheet_data(self, dashboard: Dashboard, state: ViewState, viewer: Viewer) -> tuple[Sheet, list[VisualData]]:
         """Every visual's rows, each distinct statement run once: visuals that share a query (one table, two
-        charts) share its frame, and queries that share a statement share its run (``RenderScope``)."""
+        charts) share its frame, and queries that share a statement share its run (``RenderScope``).
+
+        The distinct queries run side by side (``DataEngine.gather``), all on the dataset version the render
+        began on; an error surfaces as if they had run in the visuals' order."""
         sheet = dashboard.sheet(state.sheet)
         ctx = self.views.context(dashboard, state, viewer)
         scope = self.engine.render()
-        frames: dict = {}
-        for visual in sheet.visuals:
-            if visual.query not in frames:
-                frames[visual.query] = visual.query(scope, ctx)
+        queries = list(dict.fromkeys(v.query for v in sheet.visuals))
+        results = scope.gather([partial(query, scope, ctx) for query in queries])
+        frames = dict(zip(queries, results, strict=True))
         return sheet, [VisualData(v, frames[v.query]) for v in sheet.visuals]
 
     def visual_frame(self, dashboard: Dashboard, state: ViewState, visual_id: str,

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import duckdb
-import sqlalchemy as sa
 
 POINTER = "CURRENT"
 
@@ -43,15 +42,12 @@ def check_file(path: Path, data_dir: Path, scale: float = 1.0) -> None:
         raise DataFileError(f"The data file {path} (named by {data_dir / POINTER}) is missing. {rebuild}")
     # Opened as the query engine opens it: DuckDB refuses a second connection to a file that this process
     # holds open with other settings.
-    engine = sa.create_engine(duckdb_url(path), connect_args={"read_only": True}, poolclass=sa.pool.NullPool)
     try:
-        with engine.connect() as connection:
-            tables = connection.execute(sa.text("SELECT count(*) FROM information_schema.tables")).scalar()
-    except (sa.exc.DBAPIError, duckdb.Error) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).partition("\n")[0]
+        with duckdb.connect(str(path), read_only=True) as connection:
+            tables = connection.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]
+    except duckdb.Error as exc:
+        reason = str(exc).partition("\n")[0]
         raise DataFileError(f"The data file {path} cannot be read ({reason}). {rebuild}") from None
-    finally:
-        engine.dispose()
     if not tables:
         raise DataFileError(f"The data file {path} holds no tables. {rebuild}")
 

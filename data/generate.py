@@ -4,7 +4,8 @@
 
 The generator is deterministic (fixed seed): the same scale always gives the same rows. Each dataset
 module yields its tables as pandas frames; fact tables are stored sorted by date so that date-range
-filters skip whole blocks.
+filters skip whole blocks. The rollups (``data.rollups``) are computed from the facts last, in the same
+file, so every dataset version carries its own.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from data import gaming_data, restaurant_data
+from data import gaming_data, restaurant_data, rollups
 from data.files import publish
 
 SEED = 20211219
@@ -27,7 +28,7 @@ MODULES = (restaurant_data, gaming_data)
 
 
 def write_tables(con: duckdb.DuckDBPyConnection, scale: float, progress: bool = True) -> dict[str, int]:
-    """Generates every table into ``con``; returns the row count of each."""
+    """Generates every table, then the rollups, into ``con``; returns the row count of each."""
     counts: dict[str, int] = {}
     total = sum(len(module.TABLES) for module in MODULES)
     with tqdm(total=total, unit="table", desc="Generating data", disable=not progress) as bar:
@@ -42,6 +43,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, scale: float, progress: bool = 
                 con.unregister("_frame")
                 counts[name] = len(frame)
                 bar.update(1)
+    counts.update(rollups.build(con))
     return counts
 
 

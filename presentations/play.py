@@ -18,7 +18,7 @@ from accounts.viewer import Viewer
 from core import ids
 from core.errors import NotFound
 from core.runtime import runtime
-from dashboards import render
+from dashboards import served
 from views.summary import summary
 
 INTERVALS = (5, 10, 20, 30, 60)  # seconds per slide while playing
@@ -54,7 +54,8 @@ def load_deck(viewer: Viewer, ref: Any, *, count: bool = False):
 
 
 def slide_view(viewer: Viewer, deck, index: int, topojson_url: str) -> dict:
-    """Everything one slide shows, JSON-ready: title, summary, counter, notices and the sheet itself."""
+    """Everything one slide shows, JSON-ready: title, summary, counter, notices and the sheet itself (kept in
+    the result cache per effective view, ``dashboards.served``, so a slide shown again costs no query)."""
     count = len(deck.slides)
     if not count:
         return {"index": 0, "title": deck.title, "summary": "", "counter": "0 / 0", "notices": list(deck.skipped),
@@ -63,14 +64,14 @@ def slide_view(viewer: Viewer, deck, index: int, topojson_url: str) -> dict:
     slide = deck.slides[index]
     rt = runtime()
     board = rt.dashboards.get(slide.dashboard, viewer)
-    sheet, data = rt.dashboards.sheet_data(board, slide.state, viewer)
     ctx = rt.views.context(board, slide.state, viewer)
     options = rt.views.control_options(board, slide.state, viewer)
     notices = [n.message for n in slide.notices] + (list(deck.skipped) if index == 0 else [])
     line = summary(board, slide.state, options, resolved=ctx.filters)
     return {"index": index, "title": slide.name, "summary": f"{board.title} · {line}",
             "counter": f"{index + 1} / {count}", "notices": notices,
-            "body": render.sheet_body(sheet, data, ctx, topojson_url, interactive=False)}
+            "body": served.sheet_body(rt.dashboards, board, slide.state, viewer, topojson_url, interactive=False,
+                                      ctx=ctx)}
 
 
 def page(ref: DeckRef, first: dict, count: int) -> html.Div:

@@ -1,10 +1,10 @@
 """The player's callbacks. Stepping, the timer and the address are the browser's (``present.js``): they
 need no server. The server renders the slide shown and prepares the next one while it is shown, so that
-moving on swaps it in at once — no empty frame between slides."""
+moving on swaps it in at once — no empty frame between slides. Both come back from one request per step."""
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Dash, Input, Output, State
+from dash import ClientsideFunction, Dash, Input, Output, State, callback_context, no_update
 from dash.exceptions import PreventUpdate
 
 from accounts.viewer import current_viewer
@@ -44,34 +44,29 @@ def register(app: Dash) -> None:
         ClientsideFunction("viewmark_present", "swap"), *slide_out,
         Input(ids.PRESENT_INDEX, "data"), State(ids.PRESENT_NEXT_SLIDE, "data"), prevent_initial_call=True)
 
-    @app.callback(*slide_out, Input(ids.PRESENT_INDEX, "data"), State(ids.PRESENT_DECK, "data"),
-                  State(ids.PRESENT_NEXT_SLIDE, "data"), prevent_initial_call=True)
+    @app.callback(*slide_out, Output(ids.PRESENT_NEXT_SLIDE, "data"), Input(ids.PRESENT_INDEX, "data"),
+                  State(ids.PRESENT_DECK, "data"), State(ids.PRESENT_NEXT_SLIDE, "data"),
+                  prevent_initial_call="initial_duplicate")
     def show(index, ref, prepared):
-        if isinstance(prepared, dict) and prepared.get("index") == index:
-            raise PreventUpdate  # swapped in already
+        """One request per step: the slide shown (unless the prepared one was swapped in, or the page was just
+        built with it) and the slide after it (the first, after the last: auto-advance loops), ready to swap in."""
         if not isinstance(index, int) or isinstance(index, bool):
             raise PreventUpdate
-        viewer = current_viewer()
-        try:
-            view = slide_view(viewer, load_deck(viewer, ref), index, topojson_url)
-        except ServiceError as exc:
-            return [], "Not available", "", "", notice_list([exc.message])
-        return view["body"], view["title"], view["summary"], view["counter"], notice_list(view["notices"])
-
-    @app.callback(Output(ids.PRESENT_NEXT_SLIDE, "data"), Input(ids.PRESENT_INDEX, "data"),
-                  State(ids.PRESENT_DECK, "data"), prevent_initial_call="initial_duplicate")
-    def prepare(index, ref):
-        """The slide after this one (the first, after the last: auto-advance loops), ready to swap in."""
+        shown = callback_context.triggered_id is None or (isinstance(prepared, dict)
+                                                          and prepared.get("index") == index)
         viewer = current_viewer()
         try:
             deck = load_deck(viewer, ref)
-        except ServiceError:
-            raise PreventUpdate from None
-        if len(deck.slides) < 2 or not isinstance(index, int):
-            raise PreventUpdate
-        view = slide_view(viewer, deck, (index + 1) % len(deck.slides), topojson_url)
-        view["notices"] = notice_list(view["notices"])
-        return view
+        except ServiceError as exc:
+            if shown:
+                raise PreventUpdate from None
+            return [], "Not available", "", "", notice_list([exc.message]), None
+        slide = (no_update,) * 5 if shown else _shown(slide_view(viewer, deck, index, topojson_url))
+        if len(deck.slides) < 2:
+            return *slide, no_update
+        upcoming = slide_view(viewer, deck, (index + 1) % len(deck.slides), topojson_url)
+        upcoming["notices"] = notice_list(upcoming["notices"])
+        return *slide, upcoming
 
     # Exit: back to the view the player was opened from, as it was.
     app.clientside_callback(
@@ -84,3 +79,8 @@ def register(app: Dash) -> None:
         ClientsideFunction("viewmark_present", "open"),
         Output(ids.URL, "pathname", allow_duplicate=True), Output(ids.URL, "search", allow_duplicate=True),
         Input(ids.PRESENT_OPEN, "n_clicks"), State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
+
+
+def _shown(view: dict) -> tuple:
+    """A ``slide_view`` as the slide's outputs: body, title, summary, counter, notices."""
+    return view["body"], view["title"], view["summary"], view["counter"], notice_list(view["notices"])

@@ -18,7 +18,7 @@ from bookmarks.service import bookmark_service
 from core.errors import ServiceError, Unavailable
 from core.ids import LINK_GONE, NO_ACCESS
 from core.runtime import runtime
-from dashboards import layout, registry
+from dashboards import layout, registry, served
 from declarations.model import Dashboard
 from presentations import ui as presentations_ui
 from presentations.play import DeckRef, load_deck, slide_view, unavailable
@@ -93,11 +93,14 @@ def dashboard_page(board: Dashboard, viewer: Viewer, request: OpenRequest, share
     extras = [*bookmarks_ui.page_parts(board, state, pane, pane_extras=[shares_ui.pane_link()],
                                        opened_search=opened_search),
               *shares_ui.page_parts(board, token, share.name if token and share else None)]
+    # The sheet comes with the page, so opening it needs no second request for the visuals.
+    body = served.sheet_body(rt.dashboards, board, state, viewer, get_asset_url("topojson/"))
     return layout.dashboard_page(board, state, rt.views.control_options(board, state, viewer), opening.notices,
                                  banner(title, viewer, current=board.id, tools=tools,
                                         tooltip=bookmarks_ui.title_tooltip(board.title, active_name)),
                                  extras=extras, restrictions=viewer.restrictions,
-                                 data_date=rt.views.data_date(board))
+                                 data_date=rt.views.data_date(board),
+                                 body=body)
 
 
 def link_gone(viewer: Viewer) -> html.Div:

@@ -18,14 +18,13 @@ import os
 import socket
 import struct
 import threading
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from db.database import Database
-from tests.servers import POSTGRES_URL
+from tests.persistence_fixtures import scratch_database
 
 FORWARD, REFUSE, SILENT = "forward", "refuse", "silent"
 
@@ -208,21 +207,13 @@ def pid_holding_port(port: int, pids: list[int]) -> int | None:
 def scratch_postgres(prefix: str) -> Iterator[str]:
     """A migrated PostgreSQL database of the test's own (dropped afterwards): other tests' cleanups of the
     shared per-worker database cannot reach it."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as con:
-        con.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    database = Database(url)
-    try:
-        database.migrate()
-        database.dispose()
+    with scratch_database(prefix) as url:
+        database = Database(url)
+        try:
+            database.migrate()
+        finally:
+            database.dispose()
         yield url
-    finally:
-        database.dispose()
-        with admin.connect() as con:
-            con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def through(proxy: TcpProxy, url: str) -> str:

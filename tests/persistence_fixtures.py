@@ -8,6 +8,8 @@ each pytest-xdist worker migrates a database of its own there. Tests on the Post
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -21,16 +23,26 @@ def _server_url(url: str, database: str) -> str:
     return sa.make_url(url).set(database=database).render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def postgresql_database_url(worker_id):
-    name = f"viewmark_t_{worker_id}_{uuid.uuid4().hex[:8]}"
+@contextmanager
+def scratch_database(prefix: str, options: str = "") -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database with a unique name on the test server; dropped afterwards
+    (connections still open to it are ended). ``options`` are CREATE DATABASE's (a template, a locale)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as con:
-        con.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield _server_url(POSTGRES_URL, name)
-    with admin.connect() as con:
-        con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        con.execute(sa.text(f'CREATE DATABASE "{name}" {options}'))
+    try:
+        yield _server_url(POSTGRES_URL, name)
+    finally:
+        with admin.connect() as con:
+            con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_database_url(worker_id):
+    with scratch_database(f"viewmark_t_{worker_id}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,18 @@ see their brands' rows, whatever the request selects.
 
 Filters and where they apply: brand, country, affiliate and campaign narrow the *players* (a campaign
 selection means "players the campaign activated"); game narrows game play only (bets, wins, stakes).
+
+With rollups on (``engine.rollups``), payments and game play are read from ``g_player_days`` (one row per
+player and day, carrying the player's attributes) under the alias ``p``, so the player conditions apply
+to it unchanged; game play narrowed by game still reads the facts, which alone know the game.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from data.engine import Where
 from data.schema import CAMPAIGN_WINDOW_DAYS
@@ -114,22 +120,67 @@ class Metric:
     source: str          # "tx" (transactions), "game" (game play) or "players" (registrations)
     expression: str
     kind: str | None = None     # transaction kind for "tx" metrics
+    rolled: str | None = None   # the expression over g_player_days p, for "tx" and "game" metrics
 
 
 METRICS: dict[str, Metric] = {m.id: m for m in (
-    Metric("deposits", "Deposits", "money", "tx", "SUM(t.amount)", "deposit"),
-    Metric("withdrawals", "Withdrawals", "money", "tx", "SUM(t.amount)", "withdrawal"),
-    Metric("bets", "Bets (stakes)", "money", "game", "SUM(g.bets)"),
-    Metric("ggr", "Gross game win", "money", "game", "SUM(g.bets - g.wins)"),
-    Metric("active_players", "Active players", "int", "game", "COUNT(DISTINCT g.player_id)"),
-    Metric("depositors", "Unique depositing customers", "int", "tx", "COUNT(DISTINCT t.player_id)", "deposit"),
+    Metric("deposits", "Deposits", "money", "tx", "SUM(t.amount)", "deposit", "SUM(p.deposits)"),
+    Metric("withdrawals", "Withdrawals", "money", "tx", "SUM(t.amount)", "withdrawal", "SUM(p.withdrawals)"),
+    Metric("bets", "Bets (stakes)", "money", "game", "SUM(g.bets)", rolled="SUM(p.bets)"),
+    Metric("ggr", "Gross game win", "money", "game", "SUM(g.bets - g.wins)", rolled="SUM(p.bets - p.wins)"),
+    Metric("active_players", "Active players", "int", "game", "COUNT(DISTINCT g.player_id)",
+           rolled="COUNT(DISTINCT p.player_id)"),
+    Metric("depositors", "Unique depositing customers", "int", "tx", "COUNT(DISTINCT t.player_id)", "deposit",
+           "COUNT(DISTINCT p.player_id)"),
     Metric("new_registrations", "New registrations", "int", "players", "COUNT(*)"),
 )}
 
+#: The rows of g_player_days (and g_segment_days) that hold each transaction kind, and game play.
+ROLLED_ROWS = {"deposit": "p.deposit_count > 0", "withdrawal": "p.withdrawal_count > 0", "game": "p.game_rows > 0"}
+#: The player attributes g_segment_days keeps.
+SEGMENT_COLUMNS = frozenset({"p.brand_id", "p.country_code", "p.affiliate_id"})
 
-def metric_source(metric: Metric, ctx: QueryContext,
-                  bounds: tuple[date, date] | None) -> tuple[str, str, Where]:
-    """``(FROM … JOIN g_players p, day column, WHERE)`` of a metric, within ``bounds`` when given."""
+
+def reads_rollup(engine: Any, ctx: QueryContext, source: str) -> bool:
+    """Whether rows of ``source`` ("tx" or "game") can come from g_player_days: rollups are on and,
+    for game play, no game narrows it."""
+    return engine.rollups and (source == "tx" or ctx.values("game") is None)
+
+
+def reads_segments(engine: Any, ctx: QueryContext, source: str, columns: Iterable[str] = ()) -> bool:
+    """Whether sums of ``source`` can come from g_segment_days: no campaign selects players one by one
+    and the query needs no other player attribute than ``SEGMENT_COLUMNS``."""
+    return (reads_rollup(engine, ctx, source) and ctx.values("campaign") is None
+            and set(columns) <= SEGMENT_COLUMNS)
+
+
+#: The column of g_player_days holding the player's previous day of the rows a distinct count counts.
+PREVIOUS_DAY = {"deposit": "p.prev_deposit_on", "game": "p.prev_played_on"}
+
+
+def metric_source(engine: Any, metric: Metric, ctx: QueryContext, bounds: tuple[date, date] | None,
+                  columns: Iterable[str] = (), since: str | None = None) -> tuple[str, str, Where, str]:
+    """``(FROM … JOIN g_players p, day column, WHERE, metric expression)`` of a metric, within ``bounds``
+    when given; from a rollup (alias ``p``) when ``engine`` reads rollups and the metric allows it.
+    ``columns`` names the player attributes (``p.…``) the caller groups by. ``since``, a condition on
+    ``{prev}``, says when a row is a player's first in its group (previous day before the group's time
+    span): a distinct count then counts those rows, exactly, rather than hashing player ids."""
+    if metric.source != "players" and reads_rollup(engine, ctx, metric.source):
+        distinct = "DISTINCT" in metric.rolled
+        table = "g_player_days" if distinct or not reads_segments(engine, ctx, metric.source, columns) \
+            else "g_segment_days"
+        w = Where().add(ROLLED_ROWS[metric.kind or "game"]).between("p.day", "d0", "d1", bounds)
+        player_conditions(w, ctx, brand_column="p.brand_id")
+        expression = metric.rolled
+        if distinct and since:
+            prev = PREVIOUS_DAY[metric.kind or "game"]
+            expression = f"COUNT(CASE WHEN {prev} IS NULL OR {since.replace('{prev}', prev)} THEN 1 END)"
+        return f"{table} p", "p.day", w, expression
+    source, day, w = _fact_source(metric, ctx, bounds)
+    return source, day, w, metric.expression
+
+
+def _fact_source(metric: Metric, ctx: QueryContext, bounds: tuple[date, date] | None) -> tuple[str, str, Where]:
     if metric.source == "tx":
         w = Where().add("t.kind = :kind", kind=metric.kind).between("t.day", "d0", "d1", bounds)
         player_conditions(w, ctx, brand_column="t.brand_id")

@@ -33,10 +33,14 @@ def campaign_deposits(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """All deposits over time, and those made by players within a campaign window of an activation."""
     d0, d1 = ctx.date_range()
     grain = period_grain(d0, d1)
-    w = player_conditions(Where(), ctx, brand_column="t.brand_id", campaign=False)
-    w.add("t.kind = 'deposit'").between("t.day", "d0", "d1", (d0, d1))
     act = _activation_where(ctx)
     act.add("a.player_id = t.player_id").add(f"t.day BETWEEN a.day AND a.day + {WINDOW_LAST}")
+    if engine.rollups:  # one row per player and day with deposits, the player's attributes on it
+        w = player_conditions(Where(), ctx, brand_column="t.brand_id", player="t", campaign=False)
+        w.add("t.deposit_count > 0").between("t.day", "d0", "d1", (d0, d1))
+        return _campaign_deposits_rolled(engine, grain, w, act)
+    w = player_conditions(Where(), ctx, brand_column="t.brand_id", campaign=False)
+    w.add("t.kind = 'deposit'").between("t.day", "d0", "d1", (d0, d1))
     sql = f"""
     SELECT {bucket(grain, "t.day")} AS period_start,
            SUM(t.amount) AS all_deposits,
@@ -44,6 +48,26 @@ def campaign_deposits(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
                     THEN t.amount ELSE 0 END) AS campaign_deposits
     FROM g_transactions t JOIN g_players p ON p.player_id = t.player_id
     {w.sql}
+    GROUP BY 1
+    ORDER BY 1
+    """
+    frame = engine.query(sql, {**w.params, **act.params})
+    for col in ("all_deposits", "campaign_deposits"):
+        frame[col] = frame[col].astype(float)
+    frame["campaign_share"] = frame["campaign_deposits"] / frame["all_deposits"]
+    return frame
+
+
+def _campaign_deposits_rolled(engine: DataEngine, grain: str, w: Where, act: Where) -> pd.DataFrame:
+    """``campaign_deposits`` over g_player_days: the player-days within a window found by one join with the
+    activations rather than a lookup per row."""
+    within = " AND ".join(act.conditions)
+    sql = f"""
+    WITH dep AS (SELECT t.day, t.player_id, t.deposits FROM g_player_days t {w.sql}),
+    windowed AS (SELECT DISTINCT t.day, t.player_id FROM dep t JOIN g_campaign_activations a ON {within})
+    SELECT {bucket(grain, "d.day")} AS period_start, SUM(d.deposits) AS all_deposits,
+           SUM(CASE WHEN c.player_id IS NOT NULL THEN d.deposits ELSE 0 END) AS campaign_deposits
+    FROM dep d LEFT JOIN windowed c ON c.day = d.day AND c.player_id = d.player_id
     GROUP BY 1
     ORDER BY 1
     """
@@ -88,8 +112,9 @@ def campaign_outcome(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     cost AS (SELECT campaign_id, COUNT(*) AS activations, SUM(cost) AS bonus_cost FROM act GROUP BY 1),
     rev AS (
         SELECT act.campaign_id, SUM(g.bets - g.wins) AS revenue
-        FROM act JOIN g_game_activity g
+        FROM act JOIN {"g_player_days" if engine.rollups else "g_game_activity"} g
           ON g.player_id = act.player_id AND g.day BETWEEN act.day AND act.day + {WINDOW_LAST}
+        {"WHERE g.game_rows > 0" if engine.rollups else ""}
         GROUP BY 1)
     SELECT cm.campaign_id, cm.name AS campaign, b.name AS brand, cm.start_date, cm.end_date,
            cost.activations, cost.bonus_cost, COALESCE(rev.revenue, 0) AS revenue,

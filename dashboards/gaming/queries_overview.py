@@ -8,11 +8,14 @@ import numpy as np
 import pandas as pd
 
 from dashboards.gaming._sql import (
+    METRICS,
     ORGANIC,
+    Metric,
     game_condition,
     metric_source,
     period_grain,
     player_conditions,
+    reads_segments,
     selected_metric,
     trend_grain,
 )
@@ -51,7 +54,29 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     customers registered in the period and deposited by its end; first-time depositors made their first
     deposit ever in the period. The game filter narrows the game-play KPIs (bets, win, RTP, players).
     """
+    raw = _kpi_rollups(engine, ctx) if engine.rollups else _kpi_facts(engine, ctx)
+    raw = raw.apply(pd.to_numeric, errors="coerce").astype(float)
+    counts = ["deposits", "withdrawals", "depositors", "bets", "active_players", "active_customers",
+              "new_registrations", "new_depositors", "first_time_depositors"]
+    raw[counts] = raw[counts].fillna(0.0)
+    raw["ggr"] = raw["bets"] - raw["wins"].fillna(0.0)
+    raw["rtp"] = raw["wins"] / raw["bets"].replace(0, np.nan)
+    if raw.loc["value", counts].sum() == 0:
+        return _empty(["kpi", "value", "previous", "lifetime", "format"])
+    return pd.DataFrame([
+        {"kpi": label, "value": raw.at["value", col], "previous": raw.at["previous", col],
+         "lifetime": raw.at["lifetime", col], "format": kind}
+        for col, label, kind in KPI_ROWS
+    ])
+
+
+def _kpi_params(ctx: QueryContext) -> dict:
     (c0, c1), (p0, p1) = ctx.date_range(), ctx.previous_range()
+    return {"c0": c0, "c1": c1, "p0": p0, "p1": p1, "l0": LIFETIME_START}
+
+
+def _kpi_facts(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """The KPIs per period (rows value, previous, lifetime) from the fact tables."""
     tx = player_conditions(Where(), ctx, brand_column="t.brand_id")
     game = game_condition(Where(), ctx)
     player_conditions(game, ctx, brand_column="g.brand_id")
@@ -104,22 +129,78 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     LEFT JOIN act ON act.period = pr.period
     LEFT JOIN reg ON reg.period = pr.period
     """
-    params = {"c0": c0, "c1": c1, "p0": p0, "p1": p1, "l0": LIFETIME_START,
-              **tx.params, **game.params, **act.params, **reg.params}
-    raw = engine.query(sql, params).set_index("period")
-    raw = raw.apply(pd.to_numeric, errors="coerce").astype(float)
-    counts = ["deposits", "withdrawals", "depositors", "bets", "active_players", "active_customers",
-              "new_registrations", "new_depositors", "first_time_depositors"]
-    raw[counts] = raw[counts].fillna(0.0)
-    raw["ggr"] = raw["bets"] - raw["wins"].fillna(0.0)
-    raw["rtp"] = raw["wins"] / raw["bets"].replace(0, np.nan)
-    if raw.loc["value", counts].sum() == 0:
-        return _empty(["kpi", "value", "previous", "lifetime", "format"])
-    return pd.DataFrame([
-        {"kpi": label, "value": raw.at["value", col], "previous": raw.at["previous", col],
-         "lifetime": raw.at["lifetime", col], "format": kind}
-        for col, label, kind in KPI_ROWS
-    ])
+    params = {**tx.params, **game.params, **act.params, **reg.params, **_kpi_params(ctx)}
+    return engine.query(sql, params).set_index("period")
+
+
+_SPANS = {"value": (":c0", ":c1"), "previous": (":p0", ":p1"), "lifetime": (":l0", ":c1")}
+
+
+def _per_period(aggregate: str, column: str, value: str, rows: str = "1 = 1",
+                periods: tuple[str, ...] = tuple(_SPANS)) -> list[str]:
+    """``aggregate(CASE WHEN rows AND column in the period THEN value END) AS name_period`` per period;
+    ``value`` is ``expression AS name``."""
+    expression, name = value.rsplit(" AS ", 1)
+    distinct = "DISTINCT " if expression.startswith("DISTINCT ") else ""
+    expression = expression.removeprefix("DISTINCT ")
+    return [f"{aggregate}({distinct}CASE WHEN {rows} AND {column} BETWEEN {_SPANS[p][0]} AND {_SPANS[p][1]} "
+            f"THEN {expression} END) AS {name}_{p}" for p in periods]
+
+
+def _kpi_rollups(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """The KPIs per period from the rollups, in one row: sums from g_segment_days (g_player_days when a
+    campaign selects players); distinct players of the two periods from g_player_days (each player's first
+    row in the period); lifetime distinct players from g_player_firsts (first day on or before the
+    period's end). Game play narrowed by game comes from the facts."""
+    by_game = ctx.values("game") is not None
+    table = "g_segment_days" if reads_segments(engine, ctx, "tx") else "g_player_days"
+    sums = player_conditions(Where(), ctx, brand_column="p.brand_id").add("p.day BETWEEN :l0 AND :c1")
+    days = player_conditions(Where(), ctx, brand_column="p.brand_id").add("p.day BETWEEN :p0 AND :c1")
+    firsts = player_conditions(Where(), ctx, brand_column="f.brand_id", player="f")
+    reg = player_conditions(Where(), ctx, brand_column="p.brand_id")
+    two = ("value", "previous")
+    sum_columns = [*_per_period("SUM", "p.day", "p.deposits AS deposits", "p.deposit_count > 0"),
+                   *_per_period("SUM", "p.day", "p.withdrawals AS withdrawals", "p.withdrawal_count > 0")]
+    firsts_in = {"depositors": ("p.deposit_count > 0", "p.prev_deposit_on"),
+                 "active_customers": ("1 = 1", "p.prev_active_on")}
+    lifetime = {"depositors": "f.first_deposit_on", "active_customers": "f.first_active_on"}
+    game = Where()
+    if by_game:
+        game = game_condition(Where(), ctx).add("g.day BETWEEN :l0 AND :c1")
+        player_conditions(game, ctx, brand_column="g.brand_id")
+        game_columns = [*_per_period("SUM", "g.day", "g.bets AS bets"), *_per_period("SUM", "g.day", "g.wins AS wins"),
+                        *_per_period("COUNT", "g.day", "DISTINCT g.player_id AS active_players")]
+        game_sql = f"""CROSS JOIN (SELECT {", ".join(game_columns)}
+            FROM g_game_activity g JOIN g_players p ON p.player_id = g.player_id {game.sql}) gm"""
+    else:
+        game_sql = ""
+        sum_columns += [*_per_period("SUM", "p.day", "p.bets AS bets", "p.game_rows > 0"),
+                        *_per_period("SUM", "p.day", "p.wins AS wins", "p.game_rows > 0")]
+        firsts_in["active_players"] = ("p.game_rows > 0", "p.prev_played_on")
+        lifetime["active_players"] = "f.first_played_on"
+    # A player counts in a period once: on their first row in it, whose previous day lies before it.
+    count_columns = [f"COUNT(CASE WHEN {rows} AND p.day BETWEEN {_SPANS[period][0]} AND {_SPANS[period][1]} "
+                     f"AND ({prev} IS NULL OR {prev} < {_SPANS[period][0]}) THEN 1 END) AS {name}_{period}"
+                     for name, (rows, prev) in firsts_in.items() for period in two]
+    first_columns = [f"COUNT(CASE WHEN {first} <= :c1 THEN 1 END) AS {name}_lifetime"
+                     for name, first in lifetime.items()]
+    reg_columns = [*_per_period("COUNT", "p.registered_on", "1 AS new_registrations"),
+                   *[f"COUNT(CASE WHEN p.registered_on BETWEEN {a} AND {b} AND p.first_deposit_on <= {b} "
+                     f"THEN 1 END) AS new_depositors_{period}" for period, (a, b) in _SPANS.items()],
+                   *_per_period("COUNT", "p.first_deposit_on", "1 AS first_time_depositors")]
+    sql = f"""
+    SELECT * FROM (SELECT {", ".join(sum_columns)} FROM {table} p {sums.sql}) sums
+    CROSS JOIN (SELECT {", ".join(count_columns)} FROM g_player_days p {days.sql}) counts
+    CROSS JOIN (SELECT {", ".join(first_columns)} FROM g_player_firsts f {firsts.sql}) firsts
+    CROSS JOIN (SELECT {", ".join(reg_columns)} FROM g_players p {reg.sql}) reg
+    {game_sql}
+    """
+    params = {**sums.params, **days.params, **firsts.params, **game.params, **reg.params, **_kpi_params(ctx)}
+    wide = engine.query(sql, params).iloc[0]
+    names = ["deposits", "withdrawals", "depositors", "bets", "wins", "active_players", "active_customers",
+             "new_registrations", "new_depositors", "first_time_depositors"]
+    return pd.DataFrame({name: [wide[f"{name}_{period}"] for period in _SPANS] for name in names},
+                        index=pd.Index(list(_SPANS), name="period"))
 
 
 def _trend_bucket(grain: str, day: str) -> str:
@@ -136,20 +217,21 @@ def kpi_trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     (c0, c1), (p0, p1) = ctx.date_range(), ctx.previous_range()
     shift = (c0 - p0).days
     grain = trend_grain(c0, c1)
-    source, day, w = metric_source(metric, ctx, None)
+    first = f"{{prev}} + pr.shift < GREATEST({_trend_bucket(grain, '(p.day + pr.shift)')}, pr.d0 + pr.shift)"
+    source, day, w, expression = metric_source(engine, metric, ctx, (p0, c1), since=first)
     sql = f"""
     WITH periods (period, d0, d1, shift) AS (VALUES
         ('Selected period', CAST(:c0 AS DATE), CAST(:c1 AS DATE), 0),
         ('Previous period', CAST(:p0 AS DATE), CAST(:p1 AS DATE), CAST(:shift AS INTEGER)))
     SELECT pr.period, {_trend_bucket(grain, f"({day} + pr.shift)")} AS period_start,
-           {metric.expression} AS {metric.id}
+           {expression} AS {metric.id}
     FROM {source}
     JOIN periods pr ON {day} BETWEEN pr.d0 AND pr.d1
     {w.sql}
     GROUP BY 1, 2
     ORDER BY 1 DESC, 2
     """
-    frame = engine.query(sql, {"c0": c0, "c1": c1, "p0": p0, "p1": p1, "shift": shift, **w.params})
+    frame = engine.query(sql, {**w.params, "c0": c0, "c1": c1, "p0": p0, "p1": p1, "shift": shift})
     frame[metric.id] = frame[metric.id].astype(float)
     return frame.reset_index(drop=True)
 
@@ -164,21 +246,15 @@ def affiliate_performance(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame
     d0, d1 = ctx.date_range()
     reg = player_conditions(Where(), ctx, brand_column="p.brand_id")
     reg.between("p.registered_on", "d0", "d1", (d0, d1))
-    dep = player_conditions(Where(), ctx, brand_column="t.brand_id")
-    dep.add("t.kind = 'deposit'").between("t.day", "d0", "d1", (d0, d1))
-    rev = player_conditions(Where(), ctx, brand_column="g.brand_id")
-    game_condition(rev, ctx).between("g.day", "d0", "d1", (d0, d1))
+    dep_from, dep, dep_amount = _affiliate_source(engine, ctx, METRICS["deposits"], (d0, d1))
+    rev_from, rev, revenue = _affiliate_source(engine, ctx, METRICS["ggr"], (d0, d1))
     sql = f"""
     WITH reg AS (
         SELECT COALESCE(p.affiliate_id, 0) AS aff, COUNT(*) AS players,
                COUNT(CASE WHEN p.first_deposit_on <= :d1 THEN 1 END) AS depositors
         FROM g_players p {reg.sql} GROUP BY 1),
-    dep AS (
-        SELECT COALESCE(p.affiliate_id, 0) AS aff, SUM(t.amount) AS deposits
-        FROM g_transactions t JOIN g_players p ON p.player_id = t.player_id {dep.sql} GROUP BY 1),
-    rev AS (
-        SELECT COALESCE(p.affiliate_id, 0) AS aff, SUM(g.bets - g.wins) AS revenue
-        FROM g_game_activity g JOIN g_players p ON p.player_id = g.player_id {rev.sql} GROUP BY 1),
+    dep AS (SELECT COALESCE(p.affiliate_id, 0) AS aff, {dep_amount} AS deposits FROM {dep_from} {dep.sql} GROUP BY 1),
+    rev AS (SELECT COALESCE(p.affiliate_id, 0) AS aff, {revenue} AS revenue FROM {rev_from} {rev.sql} GROUP BY 1),
     keys AS (SELECT aff FROM reg UNION SELECT aff FROM dep UNION SELECT aff FROM rev)
     SELECT COALESCE(a.name, 'Organic (no affiliate)') AS affiliate,
            COALESCE(a.code, '{ORGANIC}') AS affiliate_code,
@@ -198,15 +274,24 @@ def affiliate_performance(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame
     return frame
 
 
+def _affiliate_source(engine: DataEngine, ctx: QueryContext, metric: Metric,
+                      bounds: tuple[date, date]) -> tuple[str, Where, str]:
+    """``(FROM, WHERE, expression)`` of a summed metric by the player's affiliate (``p.affiliate_id``)."""
+    source, _day, w, expression = metric_source(engine, metric, ctx, bounds, columns=["p.affiliate_id"])
+    return source, w, expression
+
+
 def affiliate_trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """The selected metric per affiliate over time."""
     metric = selected_metric(ctx)
     d0, d1 = ctx.date_range()
     grain = period_grain(d0, d1)
-    source, day, w = metric_source(metric, ctx, (d0, d1))
+    first = f"{{prev}} < GREATEST({bucket(grain, 'p.day')}, CAST(:d0 AS DATE))"
+    source, day, w, expression = metric_source(engine, metric, ctx, (d0, d1), columns=["p.affiliate_id"],
+                                               since=first)
     sql = f"""
     SELECT {bucket(grain, day)} AS period_start, COALESCE(a.name, 'Organic (no affiliate)') AS affiliate,
-           COALESCE(a.code, '{ORGANIC}') AS affiliate_code, {metric.expression} AS {metric.id}
+           COALESCE(a.code, '{ORGANIC}') AS affiliate_code, {expression} AS {metric.id}
     FROM {source}
     LEFT JOIN g_affiliates a ON a.affiliate_id = p.affiliate_id
     {w.sql}
@@ -225,11 +310,13 @@ def affiliate_trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 def _metric_by(engine: DataEngine, ctx: QueryContext, keys: dict[str, str], join: str = "") -> pd.DataFrame:
     """The selected metric in the selected period, grouped by ``keys`` (column name -> SQL)."""
     metric = selected_metric(ctx)
-    source, _day, w = metric_source(metric, ctx, ctx.date_range())
+    source, _day, w, expression = metric_source(engine, metric, ctx, ctx.date_range(),
+                                                columns=[c for c in keys.values() if c.startswith("p.")],
+                                                since="{prev} < CAST(:d0 AS DATE)")
     group = ", ".join(str(i + 1) for i in range(len(keys)))
     keys_sql = ", ".join(f"{expr} AS {name}" for name, expr in keys.items())
     sql = f"""
-    SELECT {keys_sql}, {metric.expression} AS {metric.id}
+    SELECT {keys_sql}, {expression} AS {metric.id}
     FROM {source} {join}
     {w.sql}
     GROUP BY {group}
@@ -262,14 +349,13 @@ def deposits_by_tenure(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """Deposits over time by how long the depositing player had been registered."""
     d0, d1 = ctx.date_range()
     grain = period_grain(d0, d1)
-    w = player_conditions(Where(), ctx, brand_column="t.brand_id")
-    w.add("t.kind = 'deposit'").between("t.day", "d0", "d1", (d0, d1))
+    source, day, w, amount = metric_source(engine, METRICS["deposits"], ctx, (d0, d1), columns=["p.registered_on"])
     sql = f"""
-    SELECT {bucket(grain, "t.day")} AS period_start,
-           CASE WHEN t.day - p.registered_on <= 90 THEN 1
-                WHEN t.day - p.registered_on <= 365 THEN 2 ELSE 3 END AS band_no,
-           SUM(t.amount) AS deposits
-    FROM g_transactions t JOIN g_players p ON p.player_id = t.player_id
+    SELECT {bucket(grain, day)} AS period_start,
+           CASE WHEN {day} - p.registered_on <= 90 THEN 1
+                WHEN {day} - p.registered_on <= 365 THEN 2 ELSE 3 END AS band_no,
+           {amount} AS deposits
+    FROM {source}
     {w.sql}
     GROUP BY 1, 2
     ORDER BY 1, 2

@@ -45,6 +45,31 @@ def _cohort_cte(ctx: QueryContext) -> tuple[str, Where]:
     return cte, w
 
 
+#: Each player's deposits up to the period's end: from the facts; from the rollups, whole months (month
+#: start as the day) before the last month, whose days up to the end come from g_player_days.
+_DEPOSITS = "SELECT player_id, day, amount FROM g_transactions WHERE kind = 'deposit' AND day <= :d1"
+_DEPOSITS_ROLLED = """SELECT player_id, month AS day, deposits AS amount FROM g_player_months
+              WHERE deposit_count > 0 AND month < :m1
+              UNION ALL
+              SELECT player_id, day, deposits AS amount FROM g_player_days
+              WHERE deposit_count > 0 AND day BETWEEN :m1 AND :d1"""
+#: Days with a payment or game play of each player, from the facts and, as above, from the rollups (the
+#: window starts on a period's first day, so its months are whole).
+_ACTIVITY = """SELECT player_id, day FROM g_transactions WHERE day BETWEEN :w0 AND :d1
+              UNION ALL
+              SELECT player_id, day FROM g_game_activity WHERE day BETWEEN :w0 AND :d1"""
+_ACTIVITY_ROLLED = """SELECT player_id, month AS day FROM g_player_months
+              WHERE month >= :w0 AND month < :m1
+              UNION ALL
+              SELECT player_id, day FROM g_player_days
+              WHERE day BETWEEN :m1 AND :d1"""
+
+
+def _cohort_params(engine: DataEngine, ctx: QueryContext, w: Where) -> dict:
+    """The cohort's parameters and, for the rollups, the first day of the period's last month."""
+    return {**w.params, "m1": ctx.date_range()[1].replace(day=1)} if engine.rollups else w.params
+
+
 def _cohort_label(starts: pd.Series, grain: str) -> list[str]:
     return [f"{d.year} Q{(d.month - 1) // 3 + 1}" if grain == "quarter" else f"{d:%Y-%m}" for d in starts]
 
@@ -62,14 +87,13 @@ def cohort_deposits(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     dep AS (
         SELECT c.cohort_start, {_period_index(grain, "t.day")} - c.cohort_index AS period_index,
                SUM(t.amount) AS deposits
-        FROM g_transactions t JOIN cohort c ON c.player_id = t.player_id
-        WHERE t.kind = 'deposit' AND t.day <= :d1
+        FROM ({_DEPOSITS_ROLLED if engine.rollups else _DEPOSITS}) t JOIN cohort c ON c.player_id = t.player_id
         GROUP BY 1, 2)
     SELECT dep.cohort_start, dep.period_index, size.depositors, dep.deposits
     FROM dep JOIN size ON size.cohort_start = dep.cohort_start
     ORDER BY 1, 2
     """
-    frame = engine.query(sql, w.params)
+    frame = engine.query(sql, _cohort_params(engine, ctx, w))
     frame["deposits"] = frame["deposits"].astype(float)
     frame["adpu"] = frame["deposits"] / frame["depositors"]
     frame.insert(0, "cohort", _cohort_label(frame["cohort_start"], grain))
@@ -85,9 +109,7 @@ def cohort_churn(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     WITH {cte},
     act AS (
         SELECT a.player_id, {_period_index(grain, "a.day")} AS idx
-        FROM (SELECT player_id, day FROM g_transactions WHERE day BETWEEN :w0 AND :d1
-              UNION ALL
-              SELECT player_id, day FROM g_game_activity WHERE day BETWEEN :w0 AND :d1) a
+        FROM ({_ACTIVITY_ROLLED if engine.rollups else _ACTIVITY}) a
         GROUP BY 1, 2)
     SELECT c.cohort_start, act.idx - c.cohort_index AS period_index, size.depositors,
            COUNT(*) AS active_players
@@ -97,7 +119,7 @@ def cohort_churn(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     GROUP BY 1, 2, 3
     ORDER BY 1, 2
     """
-    frame = engine.query(sql, w.params)
+    frame = engine.query(sql, _cohort_params(engine, ctx, w))
     frame["retention"] = frame["active_players"] / frame["depositors"]
     frame["churn"] = 1 - frame["retention"]
     frame.insert(0, "cohort", _cohort_label(frame["cohort_start"], grain))
@@ -113,6 +135,15 @@ def _onboarding_where(ctx: QueryContext) -> Where:
     w = Where().between("o.started_on", "d0", "d1", ctx.date_range())
     brand_ids_condition(w, ctx, "o.brand_id")
     return w.any_of("o.country_code", "country", ctx.values("country"))
+
+
+def _onboarding_table(engine: DataEngine) -> str:
+    """The attempts' steps: one row per event, or per day, brand, country and step (the rollup)."""
+    return "g_onboarding_steps" if engine.rollups else "g_onboarding_events"
+
+
+def _attempts(engine: DataEngine) -> str:
+    return "CAST(SUM(o.attempts) AS BIGINT)" if engine.rollups else "COUNT(*)"
 
 
 def _complete_steps(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -131,8 +162,8 @@ def onboarding_funnel(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """How many registration attempts started in the period reached each step."""
     w = _onboarding_where(ctx)
     sql = f"""
-    SELECT o.step_no, o.step, COUNT(*) AS attempts
-    FROM g_onboarding_events o {w.sql}
+    SELECT o.step_no, o.step, {_attempts(engine)} AS attempts
+    FROM {_onboarding_table(engine)} o {w.sql}
     GROUP BY 1, 2
     ORDER BY 1
     """
@@ -162,8 +193,8 @@ def onboarding_by_country(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame
     """Step-to-step conversion per country: where in the journey each market loses people."""
     w = _onboarding_where(ctx)
     sql = f"""
-    SELECT o.country_code, c.country_name AS country, o.step_no, o.step, COUNT(*) AS attempts
-    FROM g_onboarding_events o JOIN g_countries c ON c.country_code = o.country_code
+    SELECT o.country_code, c.country_name AS country, o.step_no, o.step, {_attempts(engine)} AS attempts
+    FROM {_onboarding_table(engine)} o JOIN g_countries c ON c.country_code = o.country_code
     {w.sql}
     GROUP BY 1, 2, 3, 4
     ORDER BY 1, 3
@@ -205,9 +236,11 @@ def _z(column: str) -> str:
 
 def _rg_cte(ctx: QueryContext) -> tuple[str, Where]:
     """Per-player signals over the weeks starting in the period, and their z-scores against all players
-    of the same selection (the norm)."""
-    w = player_conditions(Where(), ctx, brand_column="r.brand_id")
+    of the same selection (the norm). g_players is joined only for a country or affiliate condition."""
+    by_player = ctx.values("country") is not None or ctx.values("affiliate") is not None
+    w = player_conditions(Where(), ctx, brand_column="r.brand_id", player="p" if by_player else "r")
     w.between("r.week_start", "d0", "d1", ctx.date_range())
+    join = "JOIN g_players p ON p.player_id = r.player_id" if by_player else ""
     deviating = " + ".join(f"CASE WHEN {z} >= :z THEN 1 ELSE 0 END" for z, _ in RG_SIGNALS)
     cte = f"""signals AS (
         SELECT r.player_id, COUNT(*) AS weeks_active,
@@ -217,7 +250,7 @@ def _rg_cte(ctx: QueryContext) -> tuple[str, Where]:
                CAST(SUM(r.deposit_count) AS DOUBLE PRECISION) / COUNT(*) AS deposits_per_week,
                SUM(r.limit_increases) AS limit_increases,
                SUM(r.net_loss) AS net_loss
-        FROM g_rg_weekly r JOIN g_players p ON p.player_id = r.player_id
+        FROM g_rg_weekly r {join}
         {w.sql}
         GROUP BY r.player_id),
     scored AS (
@@ -232,13 +265,12 @@ def _rg_cte(ctx: QueryContext) -> tuple[str, Where]:
     return cte, w
 
 
-def rg_flagged(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
-    """The ``FLAGGED_LIMIT`` most deviating players with at least ``MIN_SIGNALS`` signals ``DEVIATION_Z``
-    standard deviations above the norm; ``reason`` names the deviating signals, strongest first."""
+def _rg_players(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """Every flagged player, most deviating first: one statement for both visuals of the sheet."""
     cte, w = _rg_cte(ctx)
     sql = f"""
     WITH {cte}
-    SELECT f.player_id, b.name AS brand, p.country_code, p.age_group, f.weeks_active,
+    SELECT f.player_id, b.name AS brand, b.code AS brand_code, p.country_code, p.age_group, f.weeks_active,
            f.minutes_per_week, f.late_night_share, f.deposits_per_week, f.limit_increases, f.net_loss,
            f.deviating_signals, f.score, {", ".join(z for z, _ in RG_SIGNALS)}
     FROM flagged f
@@ -246,9 +278,14 @@ def rg_flagged(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     JOIN g_brands b ON b.brand_id = p.brand_id
     WHERE f.deviating_signals >= :min_signals AND f.weeks_active >= :min_weeks
     ORDER BY f.score DESC, f.player_id
-    LIMIT {FLAGGED_LIMIT}
     """
-    frame = engine.query(sql, {**w.params, **_RG_PARAMS})
+    return engine.query(sql, {**w.params, **_RG_PARAMS})
+
+
+def rg_flagged(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """The ``FLAGGED_LIMIT`` most deviating players with at least ``MIN_SIGNALS`` signals ``DEVIATION_Z``
+    standard deviations above the norm; ``reason`` names the deviating signals, strongest first."""
+    frame = _rg_players(engine, ctx).head(FLAGGED_LIMIT).drop(columns="brand_code").reset_index(drop=True)
     zs = frame[[z for z, _ in RG_SIGNALS]].astype(float).to_numpy()
     labels = np.array([label for _, label in RG_SIGNALS])
     reasons = []
@@ -265,24 +302,13 @@ def rg_flagged(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 
 def rg_summary(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """Flagged players per brand and deviating signal (a player counts once per deviating signal)."""
-    cte, w = _rg_cte(ctx)
-    counts = ", ".join(f"SUM(CASE WHEN f.{z} >= :z THEN 1 ELSE 0 END) AS {z}" for z, _ in RG_SIGNALS)
-    sql = f"""
-    WITH {cte}
-    SELECT b.name AS brand, b.code AS brand_code, {counts}
-    FROM flagged f
-    JOIN g_players p ON p.player_id = f.player_id
-    JOIN g_brands b ON b.brand_id = p.brand_id
-    WHERE f.deviating_signals >= :min_signals AND f.weeks_active >= :min_weeks
-    GROUP BY 1, 2
-    ORDER BY 1
-    """
-    frame = engine.query(sql, {**w.params, **_RG_PARAMS})
+    players = _rg_players(engine, ctx)
+    zs = [z for z, _ in RG_SIGNALS]
+    deviating = players[zs].astype(float).ge(DEVIATION_Z).astype(int)
+    frame = deviating.groupby([players["brand"], players["brand_code"]]).sum().reset_index()
     long = frame.melt(id_vars=["brand", "brand_code"], var_name="z", value_name="players")
     long["signal"] = long["z"].map(dict(RG_SIGNALS))
     long["players"] = long["players"].astype(int)
     order = {z: i for i, (z, _) in enumerate(RG_SIGNALS)}
     long = long.sort_values(["brand", "z"], key=lambda s: s.map(order) if s.name == "z" else s)
     return long.loc[long["players"] > 0, ["brand", "brand_code", "signal", "players"]].reset_index(drop=True)
-
-

@@ -1,6 +1,7 @@
 """Restaurant Operations queries: one function per visual, ``(engine, ctx) -> DataFrame``.
 
-Every aggregation is parameterized SQL (DuckDB and PostgreSQL). Filters: ``date_range``, ``state``,
+Every aggregation is parameterized SQL (DuckDB and PostgreSQL); with rollups on, sales over all product
+categories are read from ``r_store_days`` (``data.rollups``). Filters: ``date_range``, ``state``,
 ``city``, ``address`` and product ``category``; support calls have their own categories (restaurant,
 delivery, app, payment), so the product-category filter does not apply to them. Parameters: ``metric``
 (revenue, orders, avg_ticket = revenue / orders) and ``grain`` (day, week, month; weeks start on Sunday).
@@ -60,6 +61,14 @@ def metric_sql(metric: str, when: str | None = None, per_store: bool = False) ->
         return f"{total('revenue')} / NULLIF({total('orders')}, 0)"
     value = f"CAST({total(metric)} AS DOUBLE PRECISION)"
     return f"{value} / {_CHAIN_STORES}" if per_store else value
+
+
+def sales_table(engine: DataEngine, ctx: QueryContext) -> str:
+    """``r_sales s``, or its rollup without the product category (``r_store_days``, the same columns)
+    when rollups are on and no category is selected."""
+    if engine.rollups and ctx.values("category") is None:
+        return "r_store_days s"
+    return "r_sales s"
 
 
 def sales_where(ctx: QueryContext, *, period: tuple[date, date] | None = None, location: bool = True,
@@ -144,7 +153,7 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
                CAST(SUM(CASE WHEN s.day >= :c0 THEN s.orders END) AS DOUBLE PRECISION) AS orders,
                CAST(SUM(CASE WHEN s.day <= :p1 THEN s.revenue END) AS DOUBLE PRECISION) AS prev_revenue,
                CAST(SUM(CASE WHEN s.day <= :p1 THEN s.orders END) AS DOUBLE PRECISION) AS prev_orders
-        FROM r_sales s JOIN r_stores st ON st.store_id = s.store_id
+        FROM {sales_table(engine, ctx)} JOIN r_stores st ON st.store_id = s.store_id
         {sales.sql}""", sales.params).iloc[0]
     calls = calls_where(ctx, period=span)
     calls.params.update(c0=current[0], p1=previous[1])
@@ -176,7 +185,7 @@ def by_state(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     where = sales_where(ctx)
     return engine.query(f"""
         SELECT st.state, st.state_code, COUNT(DISTINCT st.store_id) AS stores, {metric_sql(metric)} AS {metric}
-        FROM r_sales s JOIN r_stores st ON st.store_id = s.store_id
+        FROM {sales_table(engine, ctx)} JOIN r_stores st ON st.store_id = s.store_id
         {where.sql}
         GROUP BY st.state, st.state_code
         ORDER BY st.state""", where.params)
@@ -187,7 +196,7 @@ def trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     where = sales_where(ctx)
     frame = engine.query(f"""
         SELECT {period_sql(grain)} AS period, {metric_sql(metric)} AS {metric}
-        FROM r_sales s JOIN r_stores st ON st.store_id = s.store_id
+        FROM {sales_table(engine, ctx)} JOIN r_stores st ON st.store_id = s.store_id
         {where.sql}
         GROUP BY period
         ORDER BY period""", where.params)
@@ -235,7 +244,7 @@ def top_stores(engine: DataEngine, ctx: QueryContext, limit: int = 10) -> pd.Dat
             SELECT s.store_id, CAST(SUM(s.revenue) AS DOUBLE PRECISION) AS revenue,
                    CAST(SUM(s.orders) AS DOUBLE PRECISION) AS orders,
                    {metric_sql(metric)} AS metric_value
-            FROM r_sales s JOIN r_stores st ON st.store_id = s.store_id
+            FROM {sales_table(engine, ctx)} JOIN r_stores st ON st.store_id = s.store_id
             {sales.sql}
             GROUP BY s.store_id
         )
@@ -277,7 +286,7 @@ def _revenue_ranking(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     where = sales_where(ctx)
     return engine.query(f"""
         SELECT st.store_id, st.address, st.city, st.state_code, SUM(s.revenue) AS revenue
-        FROM r_sales s JOIN r_stores st ON st.store_id = s.store_id
+        FROM {sales_table(engine, ctx)} JOIN r_stores st ON st.store_id = s.store_id
         {where.sql}
         GROUP BY st.store_id, st.address, st.city, st.state_code
         ORDER BY revenue DESC, st.address""", where.params)
@@ -307,7 +316,7 @@ def compare_summary(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
             SELECT s.store_id, CAST(SUM(s.revenue) AS DOUBLE PRECISION) AS revenue,
                    CAST(SUM(s.orders) AS DOUBLE PRECISION) AS orders,
                    CAST(SUM(s.items_sold) AS DOUBLE PRECISION) AS items_sold
-            FROM r_sales s {sales.sql} GROUP BY s.store_id
+            FROM {sales_table(engine, ctx)} {sales.sql} GROUP BY s.store_id
         )
         SELECT st.store_id, st.city, st.state_code AS state, st.owner, sales.revenue, sales.orders,
                sales.revenue / NULLIF(sales.orders, 0) AS avg_ticket, sales.items_sold,
@@ -325,7 +334,7 @@ def compare_trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     where = sales_where(ctx, location=False).only("s.store_id", "stores", stores["store_id"].tolist())
     frame = engine.query(f"""
         SELECT {period_sql(grain)} AS period, s.store_id, {metric_sql(metric)} AS {metric}
-        FROM r_sales s
+        FROM {sales_table(engine, ctx)}
         {where.sql}
         GROUP BY period, s.store_id""", where.params)
     return _label_stores(_dates(frame, "period"), stores)
@@ -363,7 +372,7 @@ def compare_weekly_sales(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         SELECT {WEEK} AS week_start, s.store_id,
                CAST(SUM(s.items_sold) AS DOUBLE PRECISION) AS items_sold,
                CAST(SUM(s.revenue) AS DOUBLE PRECISION) AS revenue
-        FROM r_sales s
+        FROM {sales_table(engine, ctx)}
         {where.sql}
         GROUP BY week_start, s.store_id""", where.params)
     average = _chain_weekly(engine, ctx)
@@ -379,7 +388,7 @@ def _chain_weekly(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         SELECT {WEEK} AS week_start,
                CAST(SUM(s.items_sold) AS DOUBLE PRECISION) / {_CHAIN_STORES} AS items_sold,
                CAST(SUM(s.revenue) AS DOUBLE PRECISION) / {_CHAIN_STORES} AS revenue
-        FROM r_sales s
+        FROM {sales_table(engine, ctx)}
         {where.sql}
         GROUP BY week_start
         ORDER BY week_start""", where.params)
@@ -428,7 +437,7 @@ def owner_profile(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     frame = engine.query(f"""
         WITH totals AS (
             SELECT s.store_id, CAST(SUM(s.revenue) AS DOUBLE PRECISION) AS revenue
-            FROM r_sales s
+            FROM {sales_table(engine, ctx)}
             {where.sql}
             GROUP BY s.store_id
         )
@@ -458,7 +467,7 @@ def owner_monthly(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         SELECT {MONTH} AS month,
                {metric_sql(metric, when="s.store_id = :store")} AS {metric},
                {metric_sql(metric, per_store=True)} AS chain_average_{metric}
-        FROM r_sales s
+        FROM {sales_table(engine, ctx)}
         {where.sql}
         GROUP BY month
         ORDER BY month""", where.params)
@@ -483,7 +492,7 @@ def owner_weekly(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
                CAST(SUM(CASE WHEN s.store_id = :store THEN s.revenue ELSE 0 END) AS DOUBLE PRECISION)
                    AS revenue,
                CAST(SUM(s.revenue) AS DOUBLE PRECISION) / {_CHAIN_STORES} AS chain_average_revenue
-        FROM r_sales s
+        FROM {sales_table(engine, ctx)}
         {where.sql}
         GROUP BY week_start
         ORDER BY week_start""", where.params)

@@ -91,7 +91,7 @@ def test_abr004_replayed_and_tampered_callback_requests_leak_nothing(dash_duo, d
     dash_duo.driver.execute_script("arguments[0].click()", tab)  # whatever overlays may cover it
     dash_duo.wait_for_contains_text(f"#{ids.SHEET_CONTENT}", "Aurora Casino", timeout=20)
     bodies = [json.loads(b) for b in dash_duo.driver.execute_script("return window.vmCallbacks")]
-    real = next(b for b in bodies if b["output"] == f"{ids.SHEET_CONTENT}.children")
+    real = next(b for b in bodies if f"{ids.SHEET_CONTENT}.children" in b["output"])  # the view's one request
 
     session = requests.Session()
     for cookie in dash_duo.driver.get_cookies():
@@ -103,14 +103,14 @@ def test_abr004_replayed_and_tampered_callback_requests_leak_nothing(dash_duo, d
     assert replayed.status_code == 200 and "Aurora Casino" in replayed.text
 
     tampered = json.loads(json.dumps(real))
-    tampered["inputs"][0]["value"]["filters"]["brand"] = ["nova", "tidal"]
+    next(i for i in tampered["inputs"][0] if i["id"]["control"] == "brand")["value"] = ["nova", "tidal"]
     forged = session.post(url, json=tampered, headers=headers)
-    assert forged.status_code == 200 and forged.json() == replayed.json()
+    assert forged.status_code == 200
+    assert forged.json()["response"][ids.SHEET_CONTENT] == replayed.json()["response"][ids.SHEET_CONTENT]
     assert not any(name in forged.text for name in FOREIGN_BRAND_NAMES)
 
     other_dashboard = json.loads(json.dumps(real))
     other_dashboard["state"][0]["value"] = "restaurant"
-    other_dashboard["inputs"][0]["value"].update(dashboard="restaurant", sheet="overview", filters={})
     refused = session.post(url, json=other_dashboard, headers=headers)
     assert refused.status_code == 404 and refused.json() == {"error": "No such dashboard.", "field": "dashboard"}
 

@@ -442,18 +442,15 @@ def _kpi(client, name: str) -> float:
 
 def _deposits(dataset_url: str, start: str, end: str, brand: str | None) -> float:
     """The ground truth, with SQL of its own (independent of the query layer under test)."""
+    import duckdb
     import sqlalchemy as sa
 
-    engine = sa.create_engine(dataset_url, connect_args={"read_only": True})  # as the app opens it
-    try:
-        with engine.connect() as con:
-            return con.execute(sa.text("""
-                SELECT SUM(t.amount) FROM g_transactions t JOIN g_brands b USING (brand_id)
-                WHERE t.kind = 'deposit' AND t.day BETWEEN :start AND :end
-                  AND (CAST(:brand AS VARCHAR) IS NULL OR b.code = :brand)"""),
-                               {"start": start, "end": end, "brand": brand}).scalar()
-    finally:
-        engine.dispose()
+    with duckdb.connect(sa.make_url(dataset_url).database, read_only=True) as con:  # as the app opens it
+        return con.execute("""
+            SELECT SUM(t.amount) FROM g_transactions t JOIN g_brands b USING (brand_id)
+            WHERE t.kind = 'deposit' AND t.day BETWEEN $start AND $end
+              AND (CAST($brand AS VARCHAR) IS NULL OR b.code = $brand)""",
+                           {"start": start, "end": end, "brand": brand}).fetchone()[0]
 
 
 # Client addresses behind a reverse proxy --------------------------------------------------------------

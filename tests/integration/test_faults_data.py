@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.runtime import EXTENSION
+from data import rollups
 from data.files import POINTER, publish
 from settings import ROOT, Settings
 from tests.integration.conftest import Api, sign_in_client
@@ -31,13 +32,15 @@ REVENUE = "SELECT SUM(revenue) FROM r_sales"
 
 @pytest.fixture(scope="module")
 def versions(tmp_path_factory, small_dataset_url) -> dict[str, Path]:
-    """Two versions of the dataset: v2 is v1 with every sale's revenue doubled."""
+    """Two versions of the dataset: v2 is v1 with every sale's revenue doubled (its rollups rebuilt, as a
+    refresh of the data rebuilds them)."""
     folder = tmp_path_factory.mktemp("versions")
     v1 = Path(sa.make_url(small_dataset_url).database)
     v2 = folder / "v2.duckdb"
     shutil.copyfile(v1, v2)
     with duckdb.connect(str(v2)) as con:
         con.execute("UPDATE r_sales SET revenue = revenue * 2")
+        rollups.build(con)
         con.execute("CHECKPOINT")
     garbage = folder / "garbage.duckdb"
     garbage.write_bytes(b"not a database " * 1000)

@@ -19,6 +19,7 @@ from core import ids
 from db import database as database_module
 from tests.faults import TcpProxy, scratch_postgres, through
 from tests.integration.conftest import Api, csrf_from, sign_in_client
+from tests.integration.test_accounts_dash import sheet_payload
 from tests.integration.test_bookmarks_callbacks_http import callback, post
 from tests.servers import POSTGRES
 
@@ -75,10 +76,7 @@ def test_pgflt001_visuals_keep_rendering_while_the_database_is_cut(app, analyst,
     response = analyst.get("/api/v1/dashboards/restaurant/data")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert all(visual["rows"] for visual in response.json["visuals"])
-    sheet = callback(analyst.client, ids.VIEW_STATE, {f"{ids.VIEW_STATE}.data": {"sheet": "overview"}},
-                     {f"{ids.DASHBOARD_ID}.data": "restaurant"})
-    answer, body = post(analyst.client, {**sheet, "output": f"{ids.SHEET_CONTENT}.children",
-                                         "outputs": {"id": ids.SHEET_CONTENT, "property": "children"}})
+    answer, body = post(analyst.client, sheet_payload("restaurant", "overview"))  # the view's one request
     assert answer.status_code == 200 and '"figure"' in body
 
 

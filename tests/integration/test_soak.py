@@ -27,6 +27,6 @@ def test_soak001_twenty_users_for_a_minute_lose_nothing(small_dataset_url):
     assert report.passed, table
     # The run did what the scenario says: pages, callbacks, the API, bookmarks made and removed both ways.
     kinds = {name for name, stats in report.requests.items() if stats["count"]}
-    assert {"sign in", "page /dashboards/[d]", "dash route", "dash sync", "dash sheet", "dash bookmark add",
+    assert {"sign in", "page /dashboards/[d]", "dash route", "dash view", "dash bookmark add",
             "api data", "api bookmark create"} <= kinds, table
     assert report.bookmarks["told_created"] > 0 and report.bookmarks["told_deleted"] > 0, table

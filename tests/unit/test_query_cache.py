@@ -7,7 +7,6 @@ import time
 import uuid
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask_caching import Cache
 
@@ -34,7 +33,7 @@ def cache(request):
 def counting_engine(path, cache, version="v1", seconds=60) -> tuple[DataEngine, list]:
     engine = DataEngine(duckdb_url(path), version=version, cache=cache, cache_seconds=seconds)
     executed: list[str] = []
-    sa.event.listen(engine._engine, "before_cursor_execute", lambda *args: executed.append(args[2]))
+    engine.listen(lambda sql, params: executed.append(sql))
     return engine, executed
 
 

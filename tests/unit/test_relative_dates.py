@@ -8,7 +8,6 @@ from datetime import date
 
 import duckdb
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask_caching import Cache
 
@@ -51,7 +50,7 @@ def test_rel012_the_data_date_query_runs_through_the_engine_and_its_cache(small_
     cache = Cache(Flask(__name__), config={"CACHE_TYPE": "SimpleCache"})
     engine = DataEngine(duckdb_url(small_data.path), version="v1", cache=cache, cache_seconds=60)
     executed: list[str] = []
-    sa.event.listen(engine._engine, "before_cursor_execute", lambda *args: executed.append(args[2]))
+    engine.listen(lambda sql, params: executed.append(sql))
     resolver = ViewResolver(engine)
     board = registry.get("restaurant")
     state, _ = resolver.parse(board, PREVIOUS_MONTH, ANALYST, strict=True)

@@ -14,20 +14,20 @@ from views.state import original_state
 
 
 class CountingEngine(DataEngine):
-    """The real engine (no result cache), counting each statement it runs."""
+    """The real engine (no result cache), counting each statement it runs, from whichever thread."""
 
     def __init__(self, url: str):
         super().__init__(url)
-        self.runs: Counter = Counter()
+        self.executed: list[tuple[str, str]] = []
+        self.listen(lambda sql, params: self.executed.append((sql, repr(sorted(params.items())))))
 
-    def query(self, sql, params=None):
-        self.runs[(sql, repr(sorted((params or {}).items())))] += 1
-        return super().query(sql, params)
+    @property
+    def runs(self) -> Counter:
+        return Counter(self.executed)
 
 
 @pytest.fixture(scope="module")
 def engine(small_data):
-    small_data.engine.dispose()  # one DuckDB configuration per file at a time
     counting = CountingEngine(small_data.engine.url)
     yield counting
     counting.dispose()
@@ -39,7 +39,7 @@ def test_sq001_every_statement_of_a_sheet_runs_once(engine, dashboard, sheet):
     board = registry.get(dashboard)
     state = original_state(board)
     state = type(state)(state.dashboard, sheet, state.filters, state.parameters)
-    engine.runs.clear()
+    engine.executed.clear()
     _, data = DashboardService(engine).sheet_data(board, state, FULL_ACCESS)
     assert len(data) == len(board.sheet(sheet).visuals)
     repeated = {sql[:80]: n for (sql, _), n in engine.runs.items() if n > 1}
