@@ -29,7 +29,7 @@ pytest_plugins = ["tests.persistence_fixtures"]
 # from the loaded profile's (``tests.hostile.scaled``).
 # --------------------------------------------------------------------------------------------
 
-settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, database=None, print_blob=True,
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True, database=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", settings.get_profile("ci"), derandomize=False,
                           database=settings.default.database)

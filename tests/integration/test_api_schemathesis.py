@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from accounts.requests import accounts
 from api.openapi import document
 
-MAX_EXAMPLES = int(os.environ.get("VIEWMARK_FUZZ_EXAMPLES") or 20)
+MAX_EXAMPLES = int(os.environ.get("VIEWMARK_FUZZ_EXAMPLES") or 12)
 RANDOM = os.environ.get("VIEWMARK_FUZZ_RANDOM") == "1"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           # A method the document does not list for a path: 405 with an Allow header (RFC 9110).
