@@ -126,7 +126,7 @@ class DataEngine:
         Each runs in a copy of the caller's context, so a pinned dataset version holds in it; the first call
         (in order) that raised raises here, as if they had run one after another.
         """
-        if len(calls) < 2 or self.workers < 2 or _IN_WORKER.get():  # a worker waiting on workers could starve
+        if len(calls) < 2 or self.workers < 2 or _IN_WORKER.get():  # a call inside a gathered one runs in place
             return [call() for call in calls]
         # Threads for this render only: a pool kept between requests could be left with dead threads by a
         # host that stops a server by raising in its threads (Dash's test runner does), and queued work

@@ -51,11 +51,7 @@ def campaign_deposits(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     GROUP BY 1
     ORDER BY 1
     """
-    frame = engine.query(sql, {**w.params, **act.params})
-    for col in ("all_deposits", "campaign_deposits"):
-        frame[col] = frame[col].astype(float)
-    frame["campaign_share"] = frame["campaign_deposits"] / frame["all_deposits"]
-    return frame
+    return _with_share(engine.query(sql, {**w.params, **act.params}))
 
 
 def _campaign_deposits_rolled(engine: DataEngine, grain: str, w: Where, act: Where) -> pd.DataFrame:
@@ -71,11 +67,7 @@ def _campaign_deposits_rolled(engine: DataEngine, grain: str, w: Where, act: Whe
     GROUP BY 1
     ORDER BY 1
     """
-    frame = engine.query(sql, {**w.params, **act.params})
-    for col in ("all_deposits", "campaign_deposits"):
-        frame[col] = frame[col].astype(float)
-    frame["campaign_share"] = frame["campaign_deposits"] / frame["all_deposits"]
-    return frame
+    return _with_share(engine.query(sql, {**w.params, **act.params}))
 
 
 def activated_by_country(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
@@ -178,4 +170,12 @@ def release_daily(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """
     frame = engine.query(sql, params)
     frame["stakes"] = frame["stakes"].astype(float)
+    return frame
+
+
+def _with_share(frame: pd.DataFrame) -> pd.DataFrame:
+    """Deposits as floats and the campaigns' share of them, whichever table the rows came from."""
+    for col in ("all_deposits", "campaign_deposits"):
+        frame[col] = frame[col].astype(float)
+    frame["campaign_share"] = frame["campaign_deposits"] / frame["all_deposits"]
     return frame
