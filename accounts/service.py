@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -235,16 +235,18 @@ class Accounts:
 
     def _session_account(self, session_id: str, key: str | None = None) -> Account | None:
         user_id, _, version = (session_id or "").partition(":")
-        if not user_id.isdigit() or not version.isdigit():
+        if not user_id.isdigit() or not version.isdigit() or not _is_id(int(user_id)):
             return None
-        with self.db.session() as s:
-            account = _read_account(s, int(user_id))
-            if account is None or account.disabled or account.session_version != int(version):
-                return None
-            if key is not None and s.scalar(sa.select(EndedSession.key_hash).where(
-                    EndedSession.key_hash == crypto.token_digest(key))) is not None:
-                return None
-            return account
+        with self.db.connection() as con:
+            if key is None:
+                rows = con.execute(_BY_ID, {"user_id": int(user_id)}).all()
+            else:  # whether the session was signed out of, asked in the same statement
+                rows = con.execute(_BY_ID_UNLESS_ENDED, {"user_id": int(user_id),
+                                                         "key_hash": crypto.token_digest(key)}).all()
+        account = _account_of(rows)
+        if account is None or account.disabled or account.session_version != int(version):
+            return None
+        return None if key is not None and rows[0].ended else account
 
     def end_session(self, session_id: str, key: str, kept_for: timedelta) -> None:
         """Signs the session with this ``key`` out for good: a copy of its cookie signs nobody in again.
@@ -267,9 +269,9 @@ class Accounts:
         return self._recently(("name", key), lambda: self._named_account(key))
 
     def _named_account(self, key: str) -> Account | None:
-        with self.db.session() as s:
-            user = s.scalar(sa.select(User).where(User.username_key == key))
-            return None if user is None or user.disabled else _account(user)
+        with self.db.connection() as con:
+            account = _account_of(con.execute(_BY_NAME, {"key": key}).all())
+        return None if account is None or account.disabled else account
 
     # API tokens -------------------------------------------------------------------------------------
 
@@ -315,18 +317,17 @@ class Accounts:
         return self._recently(("token", digest), lambda: self._token_account(digest))
 
     def _token_account(self, digest: str) -> Account | None:
-        with self.db.session() as s:
-            token = s.execute(sa.select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
-                              .where(ApiToken.token_hash == digest)).one_or_none()
-            if token is None:
-                return None
-            account = _read_account(s, token.user_id)
-            if account is None or account.disabled:
-                return None
-            now = self.clock()
-            if token.last_used_at is None or _aware(token.last_used_at) < now - TOKEN_TOUCH_INTERVAL:
-                s.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-            return account
+        with self.db.connection() as con:
+            rows = con.execute(_BY_TOKEN, {"digest": digest}).all()
+        account = _account_of(rows)
+        if account is None or account.disabled:
+            return None
+        now = self.clock()
+        used_at = rows[0].token_used_at
+        if used_at is None or _aware(used_at) < now - TOKEN_TOUCH_INTERVAL:
+            with self.db.session() as s:
+                s.execute(sa.update(ApiToken).where(ApiToken.id == rows[0].token_id).values(last_used_at=now))
+        return account
 
     def _recently(self, key: tuple, read: Callable[[], Account | None]) -> Account | None:
         if self.db.recently_unreachable():
@@ -365,20 +366,41 @@ def _account(user: User) -> Account:
     )
 
 
-def _read_account(s: Session, user_id: int) -> Account | None:
-    """The account by id, read as plain rows: every request's sign-in check asks this, so it loads no ORM
-    objects (which would cost more than the three indexed reads themselves)."""
-    if not 0 < user_id <= MAX_ID:
+def _account_query(source: sa.FromClause, *columns: sa.ColumnElement) -> sa.Select:
+    """The account as plain rows, in one statement: the user's columns and ``columns``, one row per grant
+    and — for a restricted user — per brand restriction (outer joins, so a user without either still has a
+    row), from ``source`` (``users``, or a join to it)."""
+    return (sa.select(User.id, User.username, User.disabled, User.brands_restricted, User.session_version,
+                      User.created_at, User.last_sign_in_at, DashboardGrant.dashboard_id.label("granted"),
+                      BrandRestriction.brand.label("brand"), *columns)
+            .select_from(source)
+            .outerjoin(DashboardGrant, DashboardGrant.user_id == User.id)
+            .outerjoin(BrandRestriction, sa.and_(BrandRestriction.user_id == User.id, User.brands_restricted)))
+
+
+# Every request's sign-in check asks one of these: built once (building and keying a statement costs more
+# than running it), each one round trip, with no ORM objects loaded.
+_BY_ID = _account_query(User.__table__).where(User.id == sa.bindparam("user_id"))
+_BY_ID_UNLESS_ENDED = _account_query(
+    User.__table__, sa.exists().where(EndedSession.key_hash == sa.bindparam("key_hash")).label("ended"),
+).where(User.id == sa.bindparam("user_id"))
+_BY_NAME = _account_query(User.__table__).where(User.username_key == sa.bindparam("key"))
+_BY_TOKEN = _account_query(
+    sa.join(ApiToken.__table__, User.__table__, ApiToken.user_id == User.id),
+    ApiToken.id.label("token_id"), ApiToken.last_used_at.label("token_used_at"),
+).where(ApiToken.token_hash == sa.bindparam("digest"))
+
+
+def _account_of(rows: Sequence[sa.Row]) -> Account | None:
+    """The account of ``_account_query``'s rows (all of one user); None without rows."""
+    if not rows:
         return None
-    user = s.execute(sa.select(User.id, User.username, User.disabled, User.brands_restricted, User.session_version,
-                               User.created_at, User.last_sign_in_at).where(User.id == user_id)).one_or_none()
-    if user is None:
-        return None
-    dashboards = s.scalars(sa.select(DashboardGrant.dashboard_id).where(DashboardGrant.user_id == user_id))
-    brands = (tuple(sorted(s.scalars(sa.select(BrandRestriction.brand).where(BrandRestriction.user_id == user_id))))
-              if user.brands_restricted else None)
-    return Account(id=user.id, username=user.username, disabled=user.disabled, dashboards=tuple(sorted(dashboards)),
-                   brands=brands, session_version=user.session_version, created_at=_aware(user.created_at),
+    user = rows[0]
+    return Account(id=user.id, username=user.username, disabled=user.disabled,
+                   dashboards=tuple(sorted({r.granted for r in rows if r.granted is not None})),
+                   brands=tuple(sorted({r.brand for r in rows if r.brand is not None}))
+                   if user.brands_restricted else None,
+                   session_version=user.session_version, created_at=_aware(user.created_at),
                    last_sign_in_at=_aware(user.last_sign_in_at))
 
 

@@ -12,19 +12,24 @@ JSON API with its token, signs in through the form in Chromium (selenium, ``/usr
 * **bookmark, uncached** — the same click on a third bookmark whose view was changed through the API just
   before, to a date range nobody asked for yet (a fresh state each time);
 * **next slide** — a click on *Next* in the player of the user's bookmarks (``/present/bookmarks/…``) until
-  the next slide is drawn, after the page had finished loading the previous one (the presenter reads it);
+  the next slide is drawn, after the page had finished loading the previous one and drawing the next one out
+  of sight (the presenter reads the slide meanwhile);
 * **first load** — opening ``/dashboards/<d>`` (both dashboards in turn, a new document each time) until its
   sheet is drawn, from the navigation's start.
 
 **Drawn**, measured in the page (``performance.now()``; nothing is timed from Python): a script injected
 before any of the page's own (Chromium's ``Page.addScriptToEvaluateOnNewDocument``) counts the Dash
 callback requests (``/_dash-update-component``) in flight and records, with a ``MutationObserver``, the time
-of the last change to the DOM inside the measured element (the sheet, ``#vm-sheet-content``, or the slide,
-``#vm-present-slide``). A step is drawn once, after the click (or the navigation's start):
+of the last change to the DOM inside the measured element (the sheet, ``#vm-sheet-content``, or the slide's
+stage on screen, ``#vm-present-slide > .vm-present-front``: the next slide is drawn on the other stage, out of
+sight, while the presenter reads, and *Next* swaps the two) — except two marks that draw nothing: Dash's
+``data-dash-is-loading`` on the outputs of a callback while it runs (condition 2 waits for them to clear), and
+the ``dash-graph--pending`` class that ``dcc.Graph`` puts on a graph while it checks the graph's size. A step
+is drawn once, after the click (or the navigation's start):
 
 1. at least one callback request was sent, and none is in flight any more — for the player, except the
    request preparing the slide *after* the one shown (``vm-present-next-slide``), which runs while the
-   presenter reads (the slide shown is the one prepared before, swapped in by the browser);
+   presenter reads (the slide shown is the one prepared and drawn before, swapped in by the browser);
 2. the measured element changed, is not and holds no Dash component marked loading (``data-dash-is-loading``;
    for the player, only what it holds: the request ignored above has the slide among its outputs), every
    graph in it (``.js-plotly-plot``) has its plot drawn (Plotly's ``_fullLayout`` and ``.main-svg``) with
@@ -62,6 +67,7 @@ from benchmarks.serve import Gunicorn, fresh_database, make_users
 from benchmarks.soak import _percentiles
 from core import ids
 from data.schema import RESTAURANT_END, RESTAURANT_START
+from presentations.play import BACK, FRONT
 from settings import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -76,13 +82,17 @@ SLIDE_VIEWS = [{"sheet": sheet, "parameters": {"metric": metric, "grain": grain}
                for sheet in ("overview", "store-comparison", "owner-view")
                for metric in ("revenue", "orders", "avg_ticket") for grain in ("month", "week", "day")]
 
-ROOTS = (f"#{ids.SHEET_CONTENT}", f"#{ids.PRESENT_SLIDE}")  # the elements whose drawing is timed
+# The elements whose drawing is timed: the sheet, and the slide's stage on screen (presentations.play).
+SLIDE_ON_SCREEN = f"#{ids.PRESENT_SLIDE} > .{FRONT}"
+SLIDE_OUT_OF_SIGHT = f"#{ids.PRESENT_SLIDE} > .{BACK}"  # where the next slide is drawn while one is read
+ROOTS = (f"#{ids.SHEET_CONTENT}", SLIDE_ON_SCREEN, SLIDE_OUT_OF_SIGHT)
 
 # Installed before any script of each page: the callback requests in flight (all, and those not ignored),
 # and, for each of ``ROOTS``, the time of the last DOM change inside it since the page began.
-PROBE = """
+PROBE = r"""
 (() => {
-  const b = window.__vmBench = {ignore: [], inflight: 0, inflightAll: 0, sent: 0, answered: 0, last: {}};
+  const b = window.__vmBench = {ignore: [], inflight: 0, inflightAll: 0, sent: 0, answered: 0, answeredAll: 0,
+                                last: {}};
   const roots = ROOTS;
   const original = window.fetch;
   window.fetch = function (input, init) {
@@ -93,23 +103,35 @@ PROBE = """
     b.sent++; b.inflightAll++;
     if (counted) b.inflight++;
     return original.apply(this, arguments).finally(() => {
-      b.inflightAll--;
+      b.inflightAll--; b.answeredAll = performance.now();
       if (counted) { b.inflight--; b.answered = performance.now(); }
     });
   };
-  const inside = (node, root) => {
+  // A node inside the element (or the element itself); ``added``: also a node added with the element in it
+  // (the element drawn anew). A change to an element around it (a class or an attribute of the page) is not
+  // a change inside it.
+  const inside = (node, root, added) => {
     const element = node.nodeType === 1 ? node : node.parentElement;
     if (element && element.closest(root)) return true;
-    return node.nodeType === 1 && (node.matches(root) || !!node.querySelector(root));
+    return added && node.nodeType === 1 && !!node.querySelector(root);
   };
+  // Marks, not drawing: Dash's data-dash-is-loading on the outputs of a callback while it runs (what is
+  // drawn waits for them to clear, see MEASURE), and the class dcc.Graph puts on a graph while it checks
+  // the graph's size (a redraw the check causes is counted by its own changes).
+  const marker = (r) => r.type === "attributes" && (r.attributeName === "data-dash-is-loading"
+    || r.attributeName === "class" && r.target.classList && r.target.classList.contains("js-plotly-plot")
+    && (r.oldValue || "").replace("dash-graph--pending", "").trim().split(/\s+/).sort().join(" ")
+       === r.target.className.replace("dash-graph--pending", "").trim().split(/\s+/).sort().join(" "));
   new MutationObserver((records) => {
     const now = performance.now();
+    const drawn = records.filter((r) => !marker(r));
     for (const root of roots) {
-      if (records.some((r) => inside(r.target, root) || [...r.addedNodes].some((n) => inside(n, root)))) {
+      if (drawn.some((r) => inside(r.target, root, false) || [...r.addedNodes].some((n) => inside(n, root, true)))) {
         b.last[root] = now;
       }
     }
-  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  }).observe(document, {subtree: true, childList: true, attributes: true, attributeOldValue: true,
+                        characterData: true});
 })();
 """.replace("ROOTS", json.dumps(ROOTS), 1)
 
@@ -153,10 +175,19 @@ const poll = () => {
 poll();
 """
 
-# Resolves once no callback request is in flight, ignored or not.
+# Resolves once no callback request is in flight, ignored or not, and nothing changed for ``quietMs`` since
+# the last answer and inside the element ``root`` (when given), whose graphs are drawn: the presenter has read
+# the slide while the next one was drawn out of sight.
 IDLE = """
-const done = arguments[0], b = window.__vmBench;
-const idle = () => (b.inflightAll === 0 ? done() : setTimeout(idle, 20));
+const [root, quietMs, done] = arguments, b = window.__vmBench;
+const drawn = () => [...document.querySelectorAll(root + " .js-plotly-plot")]
+  .every((gd) => gd._fullLayout && gd.querySelector(".main-svg"));
+const idle = () => {
+  const now = performance.now();
+  const still = b.inflightAll === 0 && now - b.answeredAll >= quietMs
+    && (!root || (now - (b.last[root] || 0) >= quietMs && drawn()));
+  return still ? done() : setTimeout(idle, 20);
+};
 idle();
 """
 
@@ -317,12 +348,13 @@ def _bookmarks(driver, api, base, marks, repeats, rng, steps, errors) -> None:
 
 
 def _slides(driver, base, repeats, steps, errors) -> None:
-    slide, ignore = f"#{ids.PRESENT_SLIDE}", (ids.PRESENT_NEXT_SLIDE,)
+    slide, ignore = SLIDE_ON_SCREEN, (ids.PRESENT_NEXT_SLIDE,)
     driver.get(f"{base}/present/bookmarks/{DASHBOARD}")
     _record(measure(driver, slide, from_start=True), [], errors, "open the player")
     for _ in range(repeats):
-        # The presenter reads the slide while the next one is prepared: wait until nothing is in flight.
-        driver.execute_async_script(IDLE)
+        # The presenter reads the slide while the next one is prepared and drawn out of sight: wait until
+        # nothing is in flight and the next slide's stage is still.
+        driver.execute_async_script(IDLE, SLIDE_OUT_OF_SIGHT, QUIET_MS)
         button = driver.find_element(By.ID, ids.PRESENT_NEXT)
         _record(measure(driver, slide, button, ignore=ignore), steps["next_slide"], errors, "next slide")
 

@@ -3,8 +3,8 @@
     .venv/bin/python -m benchmarks.http [--data-url duckdb:///…] [--databases sqlite postgresql://…] [--quick]
 
 For each application database (a new SQLite file, and a database created on the PostgreSQL server and
-dropped afterwards) it starts ``gunicorn app:server`` (2 workers, the result cache in Redis unless
-``--cache-url ''``) and runs three phases against it:
+dropped afterwards) it starts ``gunicorn app:server`` as production does (``gunicorn.conf.py``: threaded
+workers; 2 of them, the result cache in Redis unless ``--cache-url ''``) and runs three phases against it:
 
 * **sessions** — ``--users`` (20) simulated users, all at once, running the sessions of
   ``benchmarks.scenario`` with locust for ``--session-seconds``: sign in, open dashboards, change filters and
@@ -41,7 +41,7 @@ from urllib.parse import quote
 import requests
 
 from benchmarks import memory
-from benchmarks.serve import MIX, Gunicorn, database_server, fresh_database, make_users
+from benchmarks.serve import MIX, Gunicorn, database_server, fresh_database, make_users, worker_kind
 from benchmarks.soak import _percentiles, _request_stats
 from dashboards import registry
 from settings import ROOT
@@ -207,6 +207,7 @@ def _ok(response: requests.Response) -> bool:
 def conditions(options: Options) -> dict:
     return {
         "data": options.data_url.rsplit("/", 1)[-1], "users": options.users, "workers": options.workers,
+        "worker_kind": worker_kind(),
         "session_seconds": options.session_seconds, "think_s": options.think,
         "bookmark_seconds": options.bookmark_seconds,
         "cache": f"Redis ({options.cache_url})" if options.cache_url else "in each worker",
@@ -218,7 +219,8 @@ def conditions(options: Options) -> dict:
 
 def render(result: dict) -> str:
     c = result["conditions"]
-    lines = [f"HTTP — gunicorn app:server, {c['workers']} sync workers; data {c['data']}; result cache "
+    lines = [f"HTTP — gunicorn app:server, {c['workers']} {c.get('worker_kind', 'sync')} workers; data {c['data']}; "
+             f"result cache "
              f"{c['cache']}; {c['machine']}, load average {c['load_average_at_start']} at the start; "
              f"locust {c['locust']} (on the same machine)",
              f"sessions: {c['users']} users for {c['session_seconds']} s, {c['think_s']} s between actions; "

@@ -34,7 +34,7 @@ def by_scale(phases: dict[str, dict[str, dict]]) -> dict:
 
 
 def render(result: dict) -> str:
-    lines = ["Memory — peak RSS of one app worker (gunicorn sync worker, sampled every 0.5 s from /proc)",
+    lines = ["Memory — peak RSS of one app worker (gunicorn worker, gunicorn.conf.py; sampled every 0.5 s from /proc)",
              f"{'scale':<8}{'peak MB':>9}  seen in"]
     for scale, one in result.items():
         phases = ", ".join(f"{phase} {mb:.0f}" for phase, mb in one["phases"].items())

@@ -215,7 +215,7 @@ def _toast_failed(fired) -> str | None:
 # The view's callback answers the view state, the controls, the chips and the sheet in one request.
 NAMES = {f"{ids.PAGE}.children": "route", f"{ids.VIEW_STATE}.data": "view",
          f"{ids.BANNER_TITLE}.children": "track", f"{ids.CSV_DOWNLOAD}.data": "csv",
-         f"{ids.PRESENT_SLIDE}.children": "slide",
+         f"{ids.PRESENT_TITLE}.children": "slide",
          f"{ids.BOOKMARKS_PANE}.is_open": "open pane", f"{ids.RENAME_DIALOG}.is_open": "bookmark dialog",
          f"{ids.DELETE_DIALOG}.is_open": "bookmark delete", f"{ids.SHARE_DIALOG}.is_open": "share dialog"}
 INPUT_NAMES = {ids.BOOKMARK_ADD: "bookmark add", ids.RESET_ORIGINAL: "bookmark act",

@@ -190,8 +190,21 @@ def _control_socket_flag() -> list[str]:
     return ["--no-control-socket"] if "control_socket_disable" in Config().settings else []
 
 
+# What production runs (README, "Production"): gunicorn reads it from the folder it starts in.
+CONFIG = ROOT / "gunicorn.conf.py"
+
+
+def worker_kind(config: Path = CONFIG) -> str:
+    """The workers as ``gunicorn.conf.py`` makes them, for reports: ``gthread (4 threads)`` or ``sync``."""
+    settings: dict = {}
+    exec(compile(config.read_text(), str(config), "exec"), settings)  # noqa: S102 (our own config file)
+    kind = settings.get("worker_class", "sync")
+    return f"{kind} ({settings.get('threads', 1)} threads)" if kind == "gthread" else kind
+
+
 class Gunicorn:
-    """``gunicorn app:server`` with ``workers`` sync workers on a free local port, its log in ``run_dir``."""
+    """``gunicorn app:server`` with ``workers`` workers on a free local port, its log in ``run_dir``; the
+    workers as production runs them (``gunicorn.conf.py``)."""
 
     def __init__(self, database_url: str, data_url: str, run_dir: Path, *, workers: int = 2,
                  cache_url: str | None = None, sample_interval_s: float = 1.0):
@@ -212,9 +225,9 @@ class Gunicorn:
         self.booted: list[int] = []
 
     def __enter__(self) -> Gunicorn:
-        command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(self.workers),
-                   "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "10", *_control_socket_flag(),
-                   "app:server"]
+        command = [str(Path(sys.executable).with_name("gunicorn")), "--config", str(CONFIG),
+                   "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "10",
+                   *_control_socket_flag(), "app:server"]
         self._log = open(self.log_path, "w")  # noqa: SIM115 (closed in __exit__)
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log,
                                         stderr=subprocess.STDOUT)

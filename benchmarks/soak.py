@@ -274,7 +274,7 @@ def render(report: Report) -> str:
     lines = [
         f"Viewmark load and soak — {c['users']} users ({personas}) for {c['seconds']} s, "
         f"{c['think_s']} s between a user's actions",
-        f"app: gunicorn app:server, {c['workers']} sync workers; database: {c['database']}; "
+        f"app: gunicorn app:server, {c['workers']} workers (gunicorn.conf.py); database: {c['database']}; "
         f"result cache: {c['cache']}; data: {c['data']}",
         f"machine: {c['machine']}; locust {c['locust']}; started {c['started_at']}",
         "",

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import requests
 
-from benchmarks.serve import Gunicorn, fresh_database, make_users
+from benchmarks.serve import Gunicorn, fresh_database, make_users, worker_kind
 from dashboards import registry
 
 WARM_UP = 8  # requests per view before timing: each worker computes it once (or finds it in the shared cache)
@@ -55,7 +55,8 @@ def run(data_url: str, cache_url: str | None, requests_per_view: int, workers: i
                         response.raise_for_status()
     every = [t for values in timings.values() for t in values]
     return {
-        "conditions": {"workers": workers, "cache": cache_url or "per process", "data_url": data_url,
+        "conditions": {"workers": workers, "worker_kind": worker_kind(), "cache": cache_url or "per process",
+                       "data_url": data_url,
                        "requests_per_view": requests_per_view, "cpus": os.cpu_count(),
                        "python": platform.python_version()},
         "sheets": {name: {"p50_ms": statistics.median(v), "p95_ms": percentile(v, 95), "p99_ms": percentile(v, 99)}
@@ -67,7 +68,7 @@ def run(data_url: str, cache_url: str | None, requests_per_view: int, workers: i
 
 def render(result: dict) -> str:
     c = result["conditions"]
-    lines = [f"Warm sheets over HTTP: gunicorn, {c['workers']} sync workers, result cache {c['cache']}, "
+    lines = [f"Warm sheets over HTTP: gunicorn, {c['workers']} {c['worker_kind']} workers, result cache {c['cache']}, "
              f"{c['requests_per_view']} timed requests per sheet after {WARM_UP} warm-up, {c['cpus']} CPUs",
              f"data: {c['data_url']}", "", f"{'sheet':<32}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"]
     for name, row in [*result["sheets"].items(), ("all", result["all"])]:

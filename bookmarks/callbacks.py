@@ -79,8 +79,18 @@ def register(app: Dash) -> None:
         except ServiceError as exc:  # changed or deleted elsewhere, or refused: show the list as it is now
             return *_listing(dashboard_id, active), no_update, no_update, ui.toast(exc.message, "danger"), no_update
         active = outcome.get("active", active)
-        return (*_listing(dashboard_id, active), outcome.get("active", no_update),
+        # Applying changes nothing in the list but which line is marked, which the browser moves (``mark``):
+        # the list is not sent again, so the view is asked for at once.
+        listing = (no_update, no_update) if action == "apply" else _listing(dashboard_id, active)
+        return (*listing, outcome.get("active", no_update),
                 outcome.get("request", no_update), outcome.get("toast", no_update), outcome.get("focus", no_update))
+
+    # The applied bookmark's line is marked in the list as it is (the server sends no new list to apply one).
+    app.clientside_callback(
+        ClientsideFunction("viewmark_bookmarks", "mark"), Output(ids.bookmark_item(), "className"),
+        Output(ids.bookmark_action("apply"), "aria-current"), Input(ids.ACTIVE_BOOKMARK, "data"),
+        State(ids.bookmark_item(), "className"), State(ids.bookmark_item(), "id"),
+        State(ids.bookmark_action("apply"), "id"), prevent_initial_call=True)
 
     @app.callback(Output(ids.RENAME_DIALOG, "is_open"), Output(ids.RENAME_NAME, "value"),
                   Output(ids.RENAME_ERROR, "children"), Output(ids.DELETE_DIALOG, "is_open"),

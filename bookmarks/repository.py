@@ -15,11 +15,50 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bookmarks.models import Bookmark
 from core.errors import Conflict
 from db.base import utcnow
-from views.preferences import DefaultView, read_default
+from views.preferences import DashboardPreference, DefaultView
+
+# The statements every bookmark operation runs, built once: building and keying a statement costs more than
+# running it. Values come as bound parameters.
+_B = Bookmark.__table__
+_BP = sa.bindparam
+_OF_DASHBOARD = (Bookmark.user_id == _BP("user_id")) & (Bookmark.dashboard == _BP("dashboard"))
+_DEFAULT_ID = sa.select(DashboardPreference.default_bookmark_id).where(
+    DashboardPreference.user_id == _BP("user_id"), DashboardPreference.dashboard == _BP("dashboard"))
+_LISTING = sa.select(Bookmark).where(_OF_DASHBOARD).order_by(Bookmark.position, Bookmark.id)
+# A bookmark with the default of its dashboard, in one statement (what ``saved`` needs besides the row).
+_ROW = (sa.select(Bookmark, DashboardPreference.default_bookmark_id)
+        .outerjoin(DashboardPreference, (DashboardPreference.user_id == Bookmark.user_id)
+                   & (DashboardPreference.dashboard == Bookmark.dashboard))
+        .where(Bookmark.id == _BP("bookmark_id"), Bookmark.user_id == _BP("user_id")))
+_ID_OF_NAME = sa.select(Bookmark.id).where(_OF_DASHBOARD, Bookmark.name_key == _BP("name_key"))
+_COUNT_AND_TOP = sa.select(sa.func.count(), sa.func.max(Bookmark.position)).where(_OF_DASHBOARD)
+_DELETE = sa.delete(_B).where(_B.c.id == _BP("bookmark_id"))
+_DELETE_AT_VERSION = sa.delete(_B).where(_B.c.id == _BP("bookmark_id"), _B.c.version == _BP("expected"))
+_CLOSE_GAP = (sa.update(_B).where(_B.c.user_id == _BP("of_user"), _B.c.dashboard == _BP("of_dashboard"),
+                                  _B.c.position > _BP("after")).values(position=_B.c.position - 1))
+# What a rename or update writes besides its values, and reads back (``change``).
+_CHANGED = ("name", "name_key", "state", "version", "updated_at")
+_CHANGES: dict[tuple[str, ...], sa.Update] = {}
+
+
+def _change_statement(columns: tuple[str, ...], returning: bool) -> sa.Update:
+    """``UPDATE … SET <columns>, version = version + 1, updated_at WHERE id AND version`` (and ``RETURNING``
+    what changed, where the database can), built once per set of columns."""
+    key = (*columns, "returning") if returning else columns
+    statement = _CHANGES.get(key)
+    if statement is None:
+        statement = (sa.update(_B).where(_B.c.id == _BP("bookmark_id"), _B.c.version == _BP("expected"))
+                     .values(version=_B.c.version + 1, updated_at=_BP("new_updated_at"),
+                             **{c: _BP(f"new_{c}") for c in columns}))
+        if returning:
+            statement = statement.returning(*(_B.c[c] for c in _CHANGED))
+        _CHANGES[key] = statement
+    return statement
 
 
 @dataclass(frozen=True)
@@ -46,31 +85,39 @@ class BookmarkRepository:
 
     def __init__(self, s: Session):
         self.s = s
+        # The default bookmark id of each row's dashboard as ``row`` read it (the defaults do not change in
+        # the session: setting one reads no row afterwards).
+        self._defaults: dict[int, int | None] = {}
 
     # Reading ------------------------------------------------------------------------------------------
 
     def listing(self, user_id: int, dashboard_id: str) -> list[SavedBookmark]:
-        default = read_default(self.s, user_id, dashboard_id)
-        rows = self.s.scalars(sa.select(Bookmark).where(Bookmark.user_id == user_id,
-                                                        Bookmark.dashboard == dashboard_id)
-                              .order_by(Bookmark.position, Bookmark.id))
-        return [saved(b, default) for b in rows]
+        where = {"user_id": user_id, "dashboard": dashboard_id}
+        default = DefaultView(self.s.scalar(_DEFAULT_ID, where))
+        return [saved(b, default) for b in self.s.scalars(_LISTING, where)]
 
     def row(self, user_id: int, bookmark_id: int) -> Bookmark | None:
-        return self.s.scalar(sa.select(Bookmark).where(Bookmark.id == bookmark_id, Bookmark.user_id == user_id))
+        found = self.s.execute(_ROW, {"bookmark_id": bookmark_id, "user_id": user_id}).one_or_none()
+        if found is None:
+            return None
+        row, default_id = found
+        # Read with the row, for ``saved``: the default of the row's dashboard.
+        self._defaults[row.id] = default_id
+        return row
 
     def saved(self, row: Bookmark) -> SavedBookmark:
-        return saved(row, read_default(self.s, row.user_id, row.dashboard))
+        if row.id in self._defaults:
+            default_id = self._defaults[row.id]
+        else:
+            default_id = self.s.scalar(_DEFAULT_ID, {"user_id": row.user_id, "dashboard": row.dashboard})
+        return saved(row, DefaultView(default_id))
 
     def id_of_name(self, user_id: int, dashboard_id: str, key: str) -> int | None:
-        return self.s.scalar(sa.select(Bookmark.id).where(Bookmark.user_id == user_id,
-                                                          Bookmark.dashboard == dashboard_id,
-                                                          Bookmark.name_key == key))
+        return self.s.scalar(_ID_OF_NAME, {"user_id": user_id, "dashboard": dashboard_id, "name_key": key})
 
     def count_and_top(self, user_id: int, dashboard_id: str) -> tuple[int, int | None]:
         """How many bookmarks the user has on the dashboard, and the highest position."""
-        count, top = self.s.execute(sa.select(sa.func.count(), sa.func.max(Bookmark.position)).where(
-            Bookmark.user_id == user_id, Bookmark.dashboard == dashboard_id)).one()
+        count, top = self.s.execute(_COUNT_AND_TOP, {"user_id": user_id, "dashboard": dashboard_id}).one()
         return count, top
 
     def states_by_name_key(self, user_id: int, dashboard_id: str) -> dict[str, str]:
@@ -97,31 +144,40 @@ class BookmarkRepository:
         The version condition makes the write itself the check: of two racing writers that read the same
         version, the database lets exactly one match. ``False`` when it did not.
         """
-        values = {**values, "version": Bookmark.version + 1, "updated_at": utcnow()}
-        statement = (sa.update(Bookmark).where(Bookmark.id == row.id, Bookmark.version == version)
-                     .values(**values).execution_options(synchronize_session=False))
+        returning = self.s.get_bind().dialect.update_returning
+        statement = _change_statement(tuple(sorted(values)), returning)
+        params = {"bookmark_id": row.id, "expected": version, "new_updated_at": utcnow(),
+                  **{f"new_{c}": v for c, v in values.items()}}
         try:
-            result = self.s.execute(statement)
+            # On the table, not the ORM class: ``row`` is brought up to date below, without a query where the
+            # database returns what it wrote.
+            result = self.s.connection().execute(statement, params)
+            # SQLite may report the violation only as the returned row is read.
+            written = result.one_or_none() if returning else None
         except IntegrityError as exc:
             raise conflict_or_raise(exc, clash_message) from None
-        if result.rowcount != 1:
+        if not returning:
+            if result.rowcount != 1:
+                return False
+            self.s.refresh(row)
+            return True
+        if written is None:
             return False
-        self.s.refresh(row)
+        for column, value in zip(_CHANGED, written, strict=True):
+            set_committed_value(row, column, value)
         return True
 
     def delete(self, row: Bookmark, version: int | None) -> bool:
         """Deletes the bookmark (only at ``version`` when given) and closes the gap in the positions."""
-        condition = Bookmark.id == row.id
-        if version is not None:
-            condition = condition & (Bookmark.version == version)
-        result = self.s.execute(sa.delete(Bookmark).where(condition).execution_options(synchronize_session=False))
+        connection = self.s.connection()
+        if version is None:
+            result = connection.execute(_DELETE, {"bookmark_id": row.id})
+        else:
+            result = connection.execute(_DELETE_AT_VERSION, {"bookmark_id": row.id, "expected": version})
         if result.rowcount != 1:
             return False
         # Keep positions contiguous, so ``position`` reads as the place in the user's order.
-        self.s.execute(sa.update(Bookmark)
-                       .where(Bookmark.user_id == row.user_id, Bookmark.dashboard == row.dashboard,
-                              Bookmark.position > row.position)
-                       .values(position=Bookmark.position - 1).execution_options(synchronize_session=False))
+        connection.execute(_CLOSE_GAP, {"of_user": row.user_id, "of_dashboard": row.dashboard, "after": row.position})
         return True
 
     def set_positions(self, ids: list[int]) -> None:

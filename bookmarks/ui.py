@@ -148,6 +148,9 @@ def bookmark_item(bookmark: SavedBookmark, index: int, count: int, active: bool)
                  moves=(index > 0, index < count - 1))
 
 
+ACTIVE = "vm-bookmark-active"  # the line of the bookmark applied (assets/viewmark/bookmarks.js moves it)
+
+
 def _item(name: str, bookmark, is_default: bool, active: bool, menu: list, moves, class_name: str = "") -> html.Li:
     # One line in the pane (cut with an ellipsis, see viewmark.css); the full name as its tooltip.
     label = [html.Span(name, className="vm-bookmark-name", title=name)]
@@ -173,7 +176,7 @@ def _item(name: str, bookmark, is_default: bool, active: bool, menu: list, moves
         caret=False, color="link", size="sm", align_end=True, class_name="vm-bookmark-menu",
         toggle_class_name="text-body text-decoration-none px-2 vm-bookmark-menu-toggle"))
     classes = f"list-group-item d-flex align-items-center gap-1 py-1 vm-bookmark {class_name}"
-    return html.Li(parts, className=classes + (" vm-bookmark-active" if active else ""),
+    return html.Li(parts, id=ids.bookmark_item(bookmark), className=classes + (f" {ACTIVE}" if active else ""),
                    **{"data-bookmark": str(bookmark)})
 
 

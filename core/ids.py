@@ -30,6 +30,7 @@ REQUESTED_STATE = "vm-requested-state"
 SHEET_CONTENT = "vm-sheet-content"
 NOTICES = "vm-notices"
 CSV_DOWNLOAD = "vm-csv-download"
+CSV_REQUEST = "vm-csv-request"  # the visual whose CSV button was clicked: {visual, at}
 FILTER_PANEL = "vm-filter-panel"
 
 # Bookmarks (bookmarks/ui.py). Stable ids first.
@@ -95,6 +96,11 @@ def remove_filter(control_id=ALL) -> dict:
     return {"type": "vm-remove-filter", "control": control_id}
 
 
+def bookmark_item(bookmark=ALL) -> dict:
+    """A bookmark's line in the pane (``ORIGINAL_BOOKMARK`` for the Original dashboard's)."""
+    return {"type": "vm-bookmark-item", "bookmark": bookmark}
+
+
 def bookmark_action(action: str, bookmark=ALL) -> dict:
     """A bookmark's button or ⋮ menu item in the pane (property ``n_clicks``).
 
@@ -142,8 +148,10 @@ PRESENT_PLAY = "present-play"  # auto-advance on / off
 PRESENT_INTERVAL = "vm-present-interval"  # seconds per slide while playing
 PRESENT_TICK = "vm-present-tick"  # the dcc.Interval of auto-advance
 PRESENT_PROGRESS = "vm-present-progress"  # the line that shows the time left on the slide
-PRESENT_SLIDE = "vm-present-slide"  # the slide on screen
+PRESENT_SLIDE = "vm-present-slide"  # the slide on screen: its two stages (``present_stage``)
 PRESENT_NEXT_SLIDE = "vm-present-next-slide"  # the next slide, prepared while this one is shown (hidden)
+PRESENT_STAGED = "vm-present-staged"  # which slide the back stage holds, drawn out of sight: {index, stage}
+PRESENT_SHOWN = "vm-present-shown"  # a slide the server rendered to show at once (it was not prepared)
 PRESENT_DECK = "vm-present-deck"  # which deck the player plays: a presentation, a dashboard's bookmarks, a link
 PRESENT_INDEX = "vm-present-index"  # the slide shown, from 0
 PRESENT_NOTICES = "vm-present-notices"
@@ -192,6 +200,11 @@ PRESENTATION_SHARE_COPIED = "vm-presentation-share-copied"
 def title_of(dialog: str) -> str:
     """The id of a dialog's title (or the bookmarks pane's), which names the dialog (``aria-labelledby``)."""
     return f"{dialog}-title"
+
+
+def present_stage(stage=ALL) -> dict:
+    """One of the slide's two stages: the front one on screen, the back one drawing the next slide."""
+    return {"type": "vm-present-stage", "stage": stage}
 
 
 def presentation_action(action: str, presentation=ALL) -> dict:

@@ -11,15 +11,19 @@ server by the service with the viewer's own grants and restrictions.
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, State, callback_context, dcc, no_update
+import json
+from typing import Any
+
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, callback_context, dcc, no_update
 from dash.exceptions import PreventUpdate
+from plotly.io.json import to_json_plotly
 
 from accounts.viewer import current_viewer
 from core import ids
 from core.errors import Invalid, ServiceError
 from core.runtime import runtime
 from dashboards import click_filter, export, layout, served
-from dashboards.clicks import clicked
+from dashboards.clicks import as_object, clicked
 from views.applied import applied, without
 from views.dates import is_preset
 from views.resolve import state_from_controls
@@ -48,9 +52,12 @@ def register(app: Dash) -> None:
         Input(ids.graph(ALL), "clickData"),
         Input(ids.remove_filter(ALL), "n_clicks"),
         State(ids.DASHBOARD_ID, "data"),
+        State(ids.NOTICES, "children"),
+        State(ids.FILTER_SUMMARY, "children"),
         prevent_initial_call=True,
     )
-    def view(values, starts, ends, presets, sheet, requested, _graph_clicks, _removals, dashboard_id):
+    def view(values, starts, ends, presets, sheet, requested, _graph_clicks, _removals, dashboard_id, shown_notices,
+             shown_chips):
         """Controls, tabs, a click (a graph's mark, a chip's ×) or a requested state (bookmark, reset) → the
         canonical view state, its applied-filter chips and its sheet, in one answer.
 
@@ -79,34 +86,45 @@ def register(app: Dash) -> None:
         # Only dependent controls' options can change; the others keep what the page was built with.
         ctx = rt.views.context(board, state, viewer)
         options = {c.id: rt.views.options(c, ctx) for c in board.controls if c.type != "date_range"}
+        # What the page shows already is not sent again: each prop sent is drawn again in the browser.
         value_out, option_out = [], []
-        for control_id, _ in selects:
+        for control_id, value in selects:
             control = board.control(control_id)
             section = state.filters if control.kind == "filter" else state.parameters
-            value_out.append(section[control.id])
+            value_out.append(_changed(section[control.id], value))
             option_out.append([o.as_dict() for o in options[control.id]] if control.depends_on else no_update)
         # The pickers show the days a preset resolves to (ctx), the choosers the preset itself.
-        starts_out = [ctx.filters[control_id][0] for control_id, _ in dates]
-        ends_out = [ctx.filters[control_id][1] for control_id, _ in dates]
-        presets_out = [state.filters[control_id] if is_preset(state.filters[control_id]) else layout.CUSTOM_DATES
-                       for control_id, _ in dates]
-        chips = layout.applied_chips(applied(board, state, options, ctx.filters))
+        starts_out = [_changed(ctx.filters[control_id][0], _value(item)) for (control_id, _), item
+                      in zip(dates, inputs[1], strict=True)]
+        ends_out = [_changed(ctx.filters[control_id][1], _value(item)) for (control_id, _), item
+                    in zip(dates, inputs[2], strict=True)]
+        presets_out = [_changed(state.filters[control_id] if is_preset(state.filters[control_id])
+                                else layout.CUSTOM_DATES, _value(item))
+                       for (control_id, _), item in zip(dates, inputs[3], strict=True)]
+        chips = _as_sent(layout.applied_chips(applied(board, state, options, ctx.filters)))
+        notices_out = _as_sent(layout.notice_list(notices))
         body = served.sheet_body(rt.dashboards, board, state, viewer, topojson_url, ctx=ctx)
-        return (state.to_dict(), value_out, option_out, starts_out, ends_out, presets_out, state.sheet,
-                layout.notice_list(notices), chips, body)
+        return (state.to_dict(), value_out, option_out, starts_out, ends_out, presets_out,
+                _changed(state.sheet, sheet), notices_out if notices_out or shown_notices else no_update,
+                _changed(chips, shown_chips), body)
 
-    @app.callback(Output(ids.CSV_DOWNLOAD, "data"), Input(ids.csv_button(ALL), "n_clicks"),
+    # A click on a CSV button names its visual (assets/viewmark/charts.js); the buttons drawn anew with each
+    # view cost no request.
+    app.clientside_callback(ClientsideFunction("viewmark_charts", "csv"), Output(ids.CSV_REQUEST, "data"),
+                            Input(ids.csv_button(ALL), "n_clicks"), prevent_initial_call=True)
+
+    @app.callback(Output(ids.CSV_DOWNLOAD, "data"), Input(ids.CSV_REQUEST, "data"),
                   State(ids.VIEW_STATE, "data"), State(ids.DASHBOARD_ID, "data"), prevent_initial_call=True)
-    def download_csv(_clicks, state_data, dashboard_id):
-        trigger = clicked()
-        if not trigger:
+    def download_csv(request, state_data, dashboard_id):
+        visual_id = as_object(request).get("visual")
+        if not isinstance(visual_id, str):
             return no_update
         viewer = current_viewer()
         rt = runtime()
         try:
             board = rt.dashboards.get(dashboard_id, viewer)
             state, _ = rt.views.parse(board, state_data, viewer, strict=False)
-            visual, frame = rt.dashboards.visual_frame(board, state, trigger["visual"], viewer)
+            visual, frame = rt.dashboards.visual_frame(board, state, visual_id, viewer)
         except ServiceError:
             return no_update
         # Rounded to what the visual shows; the JSON API keeps the exact values.
@@ -131,6 +149,16 @@ def _date_ranges(starts, ends, presets, triggered) -> list[tuple[str, object]]:
         keep = is_preset(preset) and control_id not in edited
         ranges.append((control_id, preset if keep else [_value(start), _value(end)]))
     return ranges
+
+
+def _changed(value, shown):
+    """``value``, or no update when the page shows it already."""
+    return no_update if value == shown else value
+
+
+def _as_sent(component) -> Any:
+    """Components as the browser holds them (plain JSON data), to compare with what it sent."""
+    return json.loads(to_json_plotly(component))
 
 
 def _of_type(component_id, *patterns: dict) -> bool:

@@ -41,6 +41,7 @@ def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, li
         dcc.Store(id=ids.VIEW_STATE, data=state.to_dict()),
         dcc.Store(id=ids.REQUESTED_STATE),
         dcc.Download(id=ids.CSV_DOWNLOAD),
+        dcc.Store(id=ids.CSV_REQUEST),
         banner,
         html.Div([
             html.Aside([*through, *control_panel(dashboard, state, options, restrictions, data_date)],

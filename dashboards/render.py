@@ -75,11 +75,20 @@ def visual_body(visual: Visual, frame: pd.DataFrame, ctx: QueryContext, topojson
     if interactive and visual.click_filter:
         # Its clicks reach the controls callback, which sets the filter (dashboards/click_filter.py).
         graph = dcc.Graph(id=ids.graph(visual.id), figure=figure, config=graph_config(topojson_url),
-                          className="vm-graph vm-click-filter")
+                          style=graph_style(figure), className="vm-graph vm-click-filter")
         hint = html.P("Click a mark to filter by it; click it again to clear.",
                       className="vm-click-hint small text-secondary mb-0 px-2")
         return html.Div([_captioned(figure, graph), hint])
-    return _captioned(figure, dcc.Graph(figure=figure, config=graph_config(topojson_url), className="vm-graph"))
+    return _captioned(figure, dcc.Graph(figure=figure, config=graph_config(topojson_url), style=graph_style(figure),
+                                        className="vm-graph"))
+
+
+def graph_style(figure) -> dict | None:
+    """The graph as tall as its figure. Left to fill its card instead, a graph is drawn once at the figure's
+    height when it mounts and again, at the card's, once Dash's resize check runs: every view change would
+    draw each graph twice (docs/architecture.md, "Drawing a view")."""
+    height = figure.layout.height
+    return {"height": f"{height}px"} if height else None
 
 
 def _captioned(figure, graph: dcc.Graph):

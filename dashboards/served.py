@@ -8,7 +8,8 @@ the viewer's row restrictions applied and relative date ranges resolved — and 
 * the rendered sheet body, as Dash sends it: plain JSON-ready data, figures already encoded
   (``sheet_body``).
 
-Viewers with different restrictions never share an entry, and a new data version never serves an old one.
+Viewers with different restrictions never share an entry, a new data version never serves an old one, and
+neither does other code (``CODE_VERSION``).
 The cache is the engine's (Redis when ``CACHE_URL`` is set, shared by every app process; otherwise the
 process's own) for ``cache_seconds``; with 0, nothing is kept.
 """
@@ -17,8 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
+import dash
+import plotly
 from plotly.io.json import to_json_plotly
 
 from accounts.viewer import Viewer
@@ -29,6 +33,20 @@ from declarations.model import Dashboard, Sheet
 from views.state import ViewState
 
 KEY_PREFIX = "vms:"
+
+
+def _code_version() -> str:
+    """A digest of the code that shapes what is kept (the dashboards and their declarations) and of Dash's
+    and plotly's versions: an app started on other code never serves what the earlier one rendered, even
+    through a Redis that outlived it."""
+    digest = hashlib.sha256(f"{dash.__version__} {plotly.__version__}".encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted([*root.rglob("*.py"), *(root.parent / "declarations").rglob("*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
 
 
 def visuals_json(service: DashboardService, board: Dashboard, state: ViewState, viewer: Viewer) -> tuple[Sheet, str]:
@@ -61,9 +79,8 @@ def sheet_body(service: DashboardService, board: Dashboard, state: ViewState, vi
 def key(service: DashboardService, form: str, sheet: Sheet, ctx: QueryContext, *extra: Any) -> str:
     """The entry of one form of a sheet in one effective view, for the data the engine serves now."""
     engine = service.engine
-    restrictions = {control: sorted(values, key=str) for control, values in ctx.restrictions.items()}
-    payload = json.dumps([form, engine.url, engine.version, ctx.dashboard.id, sheet.id, dict(ctx.filters),
-                          dict(ctx.parameters), restrictions, list(extra)], sort_keys=True, default=str)
+    payload = json.dumps([form, CODE_VERSION, engine.url, engine.version, sheet.id, ctx.key(), list(extra)],
+                         default=str)
     return KEY_PREFIX + hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -51,6 +51,9 @@ def data_grid(frame: pd.DataFrame, formats: dict[str, str]) -> dag.AgGrid:
             "suppressFieldDotNotation": True,
             # Screen readers read rows and columns in the order they are shown.
             "ensureDomOrder": True,
+            # Drawn in place: no sliding columns while the widths are fitted, no rows moving in.
+            "suppressColumnMoveAnimation": True,
+            "animateRows": False,
             "pagination": paged,
             "paginationPageSize": PAGE_SIZE,
             "paginationPageSizeSelector": False,

@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
@@ -147,6 +147,10 @@ class DataEngine:
         """A view of this engine for one render of a sheet: each distinct statement runs once in it."""
         return RenderScope(self)
 
+    def once(self, key: Hashable, call: Callable[[], T]) -> T:
+        """``call()``: outside a render nothing is shared, so it simply runs (``RenderScope.once`` shares
+        it within one render)."""
+        return call()
 
     def _source(self) -> _Source:
         """The pinned dataset inside a request; outside one (scripts, tests), the latest."""
@@ -357,6 +361,7 @@ class RenderScope:
         self._source = engine._source()
         self._lock = threading.Lock()
         self._runs: dict[str, Future] = {}
+        self._shared: dict[Hashable, Future] = {}
 
     @property
     def dialect(self) -> str:
@@ -383,6 +388,24 @@ class RenderScope:
     def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         frame = self.query(sql, params)
         return None if frame.empty else frame.iat[0, 0]
+
+    def once(self, key: Hashable, call: Callable[[], T]) -> T:
+        """``call()``'s result, computed once in this render for each ``key``: what several visuals of a
+        sheet derive alike from the same rows (the stores a comparison shows, a funnel) is worked out
+        once. The key names the computation and everything it depends on (the query context); the same
+        object goes to every caller, which must not modify it. Asked for while it runs, it waits for
+        that run; an error is raised to every caller."""
+        with self._lock:
+            run = self._shared.get(key)
+            mine = run is None
+            if mine:
+                run = self._shared[key] = Future()
+        if mine:
+            try:
+                run.set_result(call())
+            except BaseException as exc:
+                run.set_exception(exc)
+        return run.result()
 
     def gather(self, calls: Sequence[Callable[[], T]]) -> list[T]:
         return self.engine.gather(calls)

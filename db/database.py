@@ -19,6 +19,11 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # libpq waits for a server that accepts connections but never answers as long as TCP lets it (no limit):
 # every worker would hang on it, visuals included. A healthy server answers in milliseconds.
 CONNECT_TIMEOUT_S = 5
+# A pooled PostgreSQL connection idle for longer than this is pinged at checkout, and replaced if the server
+# dropped it (a restart, an idle timeout). One in steady use is not: a ping per unit of work would cost a
+# round trip each, and a server that restarts under load fails the request in flight either way — that
+# failure invalidates the whole pool, so the next requests connect anew (``_ping_when_idle``).
+PING_AFTER_IDLE_S = 1.0
 UNREACHABLE = "The database is not reachable just now: bookmarks, shared links and presentations cannot be " \
               "read or saved. Try again in a moment."
 # What a server that is down, restarting or unreachable raises (a lost connection, a refused or timed-out
@@ -35,14 +40,21 @@ class Database:
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
-            # A connection the server dropped (a restart) is noticed at checkout and replaced.
-            kwargs["pool_pre_ping"] = True
+            # The most recently returned connection is taken first, so the spare ones are the idle ones.
+            kwargs["pool_use_lifo"] = True
             if url.startswith("postgresql") and "connect_timeout" not in sa.make_url(url).query:
                 kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
         self.engine = sa.create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            # A connection the server dropped (a restart) is noticed at checkout and replaced.
+            _ping_when_idle(self.engine, PING_AFTER_IDLE_S)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # ``connection()``'s reads: one statement needs no transaction of its own, and on PostgreSQL its BEGIN
+        # and ROLLBACK would be two more round trips (SQLite's driver begins none before a read).
+        self._reads = self.engine if url.startswith("sqlite") else self.engine.execution_options(
+            isolation_level="AUTOCOMMIT")
         # When the database last failed to answer (monotonic seconds); None while it answers. An outage is
         # logged once, not once per request.
         self._failed_at: float | None = None
@@ -63,6 +75,20 @@ class Database:
         try:
             with self.sessions() as session, session.begin():
                 yield session
+        except _UNREACHABLE_ERRORS as exc:
+            self._failed(exc)
+            raise Unavailable(UNREACHABLE) from exc
+        self._answered()
+
+    @contextmanager
+    def connection(self) -> Iterator[sa.Connection]:
+        """A connection for a read of one statement that needs no ORM objects (every request's sign-in
+        lookup), in no transaction (autocommit): ``session()`` without the ORM session's cost and without
+        BEGIN and ROLLBACK. Not for writes, nor for reads that must agree with each other. ``Unavailable``
+        as ``session()``."""
+        try:
+            with self._reads.connect() as connection:
+                yield connection
         except _UNREACHABLE_ERRORS as exc:
             self._failed(exc)
             raise Unavailable(UNREACHABLE) from exc
@@ -107,6 +133,28 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def _ping_when_idle(engine: sa.Engine, idle_s: float) -> None:
+    """``pool_pre_ping`` for connections idle over ``idle_s`` only: the pool's documented pessimistic check
+    (a ``DisconnectionError`` at checkout replaces the connection), without its round trip per checkout."""
+
+    @sa.event.listens_for(engine, "checkin")
+    def returned(_dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def taken(dbapi_connection, record, _proxy) -> None:
+        returned_at = record.info.get("returned_at")
+        if returned_at is None or time.monotonic() - returned_at <= idle_s:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            if engine.dialect.is_disconnect(exc, dbapi_connection, None):
+                # As pre-ping does: every connection made before now is replaced (a restart dropped them all).
+                raise sa.exc.InvalidatePoolError() from exc
+            raise
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

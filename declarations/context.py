@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -17,6 +18,13 @@ class QueryContext:
     parameters: Mapping[str, Any]
     # Row restrictions of the viewer: control id -> the only values this viewer may see (brand codes).
     restrictions: Mapping[str, tuple] = field(default_factory=dict)
+
+    def key(self) -> str:
+        """The view this context stands for, as text: part of the key of anything worked out from it (work
+        shared within a render, control options, rendered sheets)."""
+        restrictions = {control: sorted(values, key=str) for control, values in self.restrictions.items()}
+        return json.dumps([self.dashboard.id, dict(self.filters), dict(self.parameters), restrictions],
+                          sort_keys=True, default=str)
 
     def values(self, control_id: str) -> list | None:
         """The values a multi-select filter lets through, or ``None`` for "no condition".

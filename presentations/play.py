@@ -22,6 +22,11 @@ from dashboards import served
 from views.summary import summary
 
 INTERVALS = (5, 10, 20, 30, 60)  # seconds per slide while playing
+# The slide's two stages (assets/viewmark/present.js swaps them): the front one is on screen; the back one,
+# as wide but out of sight, draws the next slide while the presenter talks.
+STAGE = "vm-present-stage container-fluid py-2"
+FRONT = "vm-present-front"
+BACK = "vm-present-back"
 DEFAULT_INTERVAL = 10
 
 
@@ -99,6 +104,8 @@ def page(ref: DeckRef, first: dict, count: int) -> html.Div:
         dcc.Store(id=ids.PRESENT_DECK, data={**ref.as_dict(), "count": count}),
         dcc.Store(id=ids.PRESENT_INDEX, data=first["index"]),
         dcc.Store(id=ids.PRESENT_NEXT_SLIDE),
+        dcc.Store(id=ids.PRESENT_STAGED),
+        dcc.Store(id=ids.PRESENT_SHOWN),
         dcc.Store(id=ids.PRESENT_ELAPSED, data=0),
         dcc.Store(id=ids.PRESENT_GOTO),
         dcc.Interval(id=ids.PRESENT_TICK, interval=1000, disabled=True),
@@ -107,7 +114,9 @@ def page(ref: DeckRef, first: dict, count: int) -> html.Div:
                  className="vm-present-progress", role="progressbar",
                  **{"aria-label": "Time left on this slide"}),
         html.Div(notice_list(first["notices"]), id=ids.PRESENT_NOTICES, **{"aria-live": "polite"}),
-        html.Main(first["body"], id=ids.PRESENT_SLIDE, className="vm-present-slide container-fluid py-2"),
+        html.Main([html.Div(first["body"], id=ids.present_stage(0), className=f"{STAGE} {FRONT}"),
+                   html.Div([], id=ids.present_stage(1), className=f"{STAGE} {BACK}")],
+                  id=ids.PRESENT_SLIDE, className="vm-present-slide"),
     ], id=ids.PRESENT_ROOT, className="vm-present", tabIndex="-1")
 
 

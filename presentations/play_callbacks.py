@@ -1,6 +1,8 @@
 """The player's callbacks. Stepping, the timer and the address are the browser's (``present.js``): they
-need no server. The server renders the slide shown and prepares the next one while it is shown, so that
-moving on swaps it in at once — no empty frame between slides. Both come back from one request per step."""
+need no server. The server prepares the next slide while one is shown, and the browser draws it out of sight
+on the slide's back stage; moving on swaps the two stages, so the next slide is on screen at once, already
+drawn — no empty frame and no drawing between slides. A slide that was not prepared (a step back, a jump) is
+rendered by the server and drawn on the front stage. Both come back from one request per step."""
 
 from __future__ import annotations
 
@@ -15,8 +17,7 @@ from presentations.play import load_deck, notice_list, slide_view
 
 def register(app: Dash) -> None:
     topojson_url = app.get_asset_url("topojson/")
-    slide_out = [Output(ids.PRESENT_SLIDE, "children", allow_duplicate=True),
-                 Output(ids.PRESENT_TITLE, "children", allow_duplicate=True),
+    slide_out = [Output(ids.PRESENT_TITLE, "children", allow_duplicate=True),
                  Output(ids.PRESENT_SUMMARY, "children", allow_duplicate=True),
                  Output(ids.PRESENT_COUNTER, "children", allow_duplicate=True),
                  Output(ids.PRESENT_NOTICES, "children", allow_duplicate=True)]
@@ -39,12 +40,26 @@ def register(app: Dash) -> None:
         Output(ids.PRESENT_PROGRESS, "style", allow_duplicate=True),
         Input(ids.PRESENT_PLAY, "n_clicks"), State(ids.PRESENT_TICK, "disabled"), prevent_initial_call=True)
 
-    # The prepared slide, when it is the one asked for, is swapped in without waiting for the server.
+    stages = Output(ids.present_stage(), "children", allow_duplicate=True)
+    shown_out = Output(ids.PRESENT_SHOWN, "data")
+    # The prepared slide, when it is the one asked for and its stage holds it, is swapped in without
+    # waiting for the server.
     app.clientside_callback(
-        ClientsideFunction("viewmark_present", "swap"), *slide_out,
-        Input(ids.PRESENT_INDEX, "data"), State(ids.PRESENT_NEXT_SLIDE, "data"), prevent_initial_call=True)
+        ClientsideFunction("viewmark_present", "swap"), Output(ids.present_stage(), "className"),
+        Output(ids.PRESENT_STAGED, "data", allow_duplicate=True), *slide_out,
+        Input(ids.PRESENT_INDEX, "data"), State(ids.PRESENT_NEXT_SLIDE, "data"), State(ids.PRESENT_STAGED, "data"),
+        State(ids.present_stage(), "className"), prevent_initial_call=True)
+    # The prepared slide goes to the back stage, to be drawn there; a slide rendered to be shown at once,
+    # to the front one.
+    app.clientside_callback(
+        ClientsideFunction("viewmark_present", "stage"), stages, Output(ids.PRESENT_STAGED, "data"),
+        Input(ids.PRESENT_NEXT_SLIDE, "data"), State(ids.present_stage(), "className"), prevent_initial_call=True)
+    app.clientside_callback(
+        ClientsideFunction("viewmark_present", "place"), stages,
+        Input(ids.PRESENT_SHOWN, "data"), State(ids.PRESENT_INDEX, "data"), State(ids.present_stage(), "className"),
+        prevent_initial_call=True)
 
-    @app.callback(*slide_out, Output(ids.PRESENT_NEXT_SLIDE, "data"), Input(ids.PRESENT_INDEX, "data"),
+    @app.callback(*slide_out, shown_out, Output(ids.PRESENT_NEXT_SLIDE, "data"), Input(ids.PRESENT_INDEX, "data"),
                   State(ids.PRESENT_DECK, "data"), State(ids.PRESENT_NEXT_SLIDE, "data"),
                   prevent_initial_call="initial_duplicate")
     def show(index, ref, prepared):
@@ -60,7 +75,7 @@ def register(app: Dash) -> None:
         except ServiceError as exc:
             if shown:
                 raise PreventUpdate from None
-            return [], "Not available", "", "", notice_list([exc.message]), None
+            return "Not available", "", "", notice_list([exc.message]), {"index": index, "body": []}, None
         slide = (no_update,) * 5 if shown else _shown(slide_view(viewer, deck, index, topojson_url))
         if len(deck.slides) < 2:
             return *slide, no_update
@@ -82,5 +97,7 @@ def register(app: Dash) -> None:
 
 
 def _shown(view: dict) -> tuple:
-    """A ``slide_view`` as the slide's outputs: body, title, summary, counter, notices."""
-    return view["body"], view["title"], view["summary"], view["counter"], notice_list(view["notices"])
+    """A ``slide_view`` as the slide's outputs: title, summary, counter, notices, and the slide to draw on the
+    front stage."""
+    return (view["title"], view["summary"], view["counter"], notice_list(view["notices"]),
+            {"index": view["index"], "body": view["body"]})

@@ -7,6 +7,9 @@ selections they depend on, and relative date ranges resolved against the data da
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -19,18 +22,39 @@ from declarations.model import Control, Dashboard, Option
 from views.dates import has_presets, resolve_filters
 from views.state import AllowedValues, Notice, ViewState, load_json, original_state, parse_state
 
+# Options kept in the process per data version and context (``ViewResolver.options``): every request validates
+# its state against every control's options, and even from the shared result cache each costs a round trip
+# and unpickling a frame.
+OPTIONS_KEPT = 2048
+
 
 class ViewResolver:
     def __init__(self, engine: DataEngine):
         self.engine = engine
+        self._options: OrderedDict[str, tuple[Option, ...]] = OrderedDict()
+        self._options_lock = threading.Lock()
 
     # What a viewer may select -------------------------------------------------------------------------
 
     def options(self, control: Control, ctx: QueryContext) -> list[Option]:
-        """The control's options in this context (narrowed by the controls it depends on)."""
-        if control.options_query is not None:
+        """The control's options in this context (narrowed by the controls it depends on). Kept in the process
+        for the data version served now while the result cache is on (``cache_seconds``)."""
+        if control.options_query is None:
+            return list(control.options)
+        if self.engine.cache_seconds <= 0:
             return list(control.options_query(self.engine, ctx))
-        return list(control.options)
+        key = _options_key(self.engine, control, ctx)
+        with self._options_lock:
+            kept = self._options.get(key)
+            if kept is not None:
+                self._options.move_to_end(key)
+                return list(kept)
+        found = tuple(control.options_query(self.engine, ctx))
+        with self._options_lock:
+            self._options[key] = found
+            while len(self._options) > OPTIONS_KEPT:
+                self._options.popitem(last=False)
+        return list(found)
 
     def control_options(self, board: Dashboard, state: ViewState, viewer: Viewer) -> dict[str, list[Option]]:
         """The options of every select control of the page, for this state and viewer."""
@@ -159,3 +183,8 @@ def state_from_controls(board: Dashboard, sheet: Any, selects: Mapping[Any, Any]
                 raise Invalid(f"Unknown control “{name}” on the dashboard “{board.id}”.", f"controls.{name}")
             raw[f"{control.kind}s"][control.id] = value
     return raw
+
+
+def _options_key(engine: DataEngine, control: Control, ctx: QueryContext) -> str:
+    """A control's options in a context, for the data the engine serves now."""
+    return json.dumps([engine.url, engine.version, control.id, ctx.key()])

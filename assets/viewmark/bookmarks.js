@@ -31,6 +31,17 @@
 
   var clientside = window.dash_clientside = window.dash_clientside || {};
   clientside.viewmark_bookmarks = {
+    // The applied bookmark's line marked (bookmarks/ui.py, ACTIVE), the others not; no bookmark applied: the
+    // Original's line. Each line's apply button says whether it is the current one.
+    mark: function (active, classes, items, buttons) {
+      var current = active && active.id !== undefined && active.id !== null ? String(active.id) : "original";
+      var isCurrent = function (id) { return String(id.bookmark) === current; };
+      return [classes.map(function (c, n) {
+        var kept = (c || "").split(/\s+/).filter(function (name) { return name && name !== "vm-bookmark-active"; });
+        return kept.concat(isCurrent(items[n]) ? ["vm-bookmark-active"] : []).join(" ");
+      }), buttons.map(function (id) { return isCurrent(id) ? "true" : null; })];
+    },
+
     // The address changed (back, forward): apply its state unless the page shows it already or another
     // page is being opened. A URL without ?state= means the state the page opened with. The server
     // validates whatever is requested, as it does for every state.

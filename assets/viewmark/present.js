@@ -27,6 +27,17 @@
     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
   }
 
+  var FRONT = "vm-present-front", BACK = "vm-present-back";
+  function backStage(classes) {
+    for (var n = 0; n < classes.length; n++) { if ((" " + classes[n] + " ").indexOf(" " + BACK + " ") >= 0) { return n; } }
+    return classes.length - 1;
+  }
+  // A stage's classes with it brought to the front (or sent to the back).
+  function swapped(classes, toFront) {
+    var kept = (classes || "").split(/\s+/).filter(function (c) { return c && c !== FRONT && c !== BACK; });
+    return kept.concat([toFront ? FRONT : BACK]).join(" ");
+  }
+
   // The input of a user's action (a click, a tick, a step of the address); null when the callback ran
   // because the player's components appeared (as ``dashboards.clicks.clicked`` on the server).
   function acted() {
@@ -72,11 +83,27 @@
               progress(0, 1, playing)];
     },
 
-    swap: function (index, prepared) {
-      if (!prepared || prepared.index !== index) {
-        return [none(), none(), none(), none(), none()];
+    // The stages (``presentations.play``): their classes say which one is on screen.
+    swap: function (index, prepared, staged, classes) {
+      var back = backStage(classes);
+      if (!prepared || prepared.index !== index || !staged || staged.index !== index || staged.stage !== back) {
+        return [none(), none(), none(), none(), none(), none()];
       }
-      return [prepared.body, prepared.title, prepared.summary, prepared.counter, prepared.notices];
+      return [classes.map(function (c, n) { return swapped(c, n === back); }), null,
+              prepared.title, prepared.summary, prepared.counter, prepared.notices];
+    },
+
+    stage: function (prepared, classes) {
+      if (!prepared) { return [none(), none()]; }
+      var back = backStage(classes);
+      return [classes.map(function (_c, n) { return n === back ? prepared.body : none(); }),
+              {index: prepared.index, stage: back}];
+    },
+
+    place: function (shown, index, classes) {
+      if (!shown || shown.index !== index) { return classes.map(none); }
+      var back = backStage(classes);
+      return classes.map(function (_c, n) { return n === back ? none() : shown.body; });
     },
 
     exit: function (_clicks, deck) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import numpy as np
@@ -55,19 +56,37 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     deposit ever in the period. The game filter narrows the game-play KPIs (bets, win, RTP, players).
     """
     raw = _kpi_rollups(engine, ctx) if engine.rollups else _kpi_facts(engine, ctx)
-    raw = raw.apply(pd.to_numeric, errors="coerce").astype(float)
-    counts = ["deposits", "withdrawals", "depositors", "bets", "active_players", "active_customers",
-              "new_registrations", "new_depositors", "first_time_depositors"]
-    raw[counts] = raw[counts].fillna(0.0)
-    raw["ggr"] = raw["bets"] - raw["wins"].fillna(0.0)
-    raw["rtp"] = raw["wins"] / raw["bets"].replace(0, np.nan)
-    if raw.loc["value", counts].sum() == 0:
+    # Three periods of a dozen figures: plain Python floats, where frame operations would cost more.
+    figures = {period: {name: _number(value) for name, value in row.items()} for period, row in raw.items()}
+    for row in figures.values():
+        for name in _KPI_COUNTS:
+            if math.isnan(row[name]):
+                row[name] = 0.0
+        wins = row["wins"]
+        row["ggr"] = row["bets"] - (0.0 if math.isnan(wins) else wins)
+        row["rtp"] = wins / row["bets"] if row["bets"] != 0 else np.nan
+    if np.array([figures["value"][name] for name in _KPI_COUNTS]).sum() == 0:
         return _empty(["kpi", "value", "previous", "lifetime", "format"])
-    return pd.DataFrame([
-        {"kpi": label, "value": raw.at["value", col], "previous": raw.at["previous", col],
-         "lifetime": raw.at["lifetime", col], "format": kind}
-        for col, label, kind in KPI_ROWS
-    ])
+    return pd.DataFrame({
+        "kpi": [label for _, label, _ in KPI_ROWS],
+        **{period: np.array([figures[period][col] for col, _, _ in KPI_ROWS], dtype="float64")
+           for period in _SPANS},
+        "format": [kind for _, _, kind in KPI_ROWS],
+    })
+
+
+_KPI_COUNTS = ("deposits", "withdrawals", "depositors", "bets", "active_players", "active_customers",
+               "new_registrations", "new_depositors", "first_time_depositors")
+
+
+def _number(value) -> float:
+    """A figure as a float; anything that is not a number (a missing value) as NaN."""
+    if value is None:
+        return np.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return np.nan
 
 
 def _kpi_params(ctx: QueryContext) -> dict:
@@ -75,8 +94,8 @@ def _kpi_params(ctx: QueryContext) -> dict:
     return {"c0": c0, "c1": c1, "p0": p0, "p1": p1, "l0": LIFETIME_START}
 
 
-def _kpi_facts(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
-    """The KPIs per period (rows value, previous, lifetime) from the fact tables."""
+def _kpi_facts(engine: DataEngine, ctx: QueryContext) -> dict[str, dict]:
+    """The KPIs per period (value, previous, lifetime: each the figures by name) from the fact tables."""
     tx = player_conditions(Where(), ctx, brand_column="t.brand_id")
     game = game_condition(Where(), ctx)
     player_conditions(game, ctx, brand_column="g.brand_id")
@@ -130,7 +149,7 @@ def _kpi_facts(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     LEFT JOIN reg ON reg.period = pr.period
     """
     params = {**tx.params, **game.params, **act.params, **reg.params, **_kpi_params(ctx)}
-    return engine.query(sql, params).set_index("period")
+    return engine.query(sql, params).set_index("period").to_dict(orient="index")
 
 
 _SPANS = {"value": (":c0", ":c1"), "previous": (":p0", ":p1"), "lifetime": (":l0", ":c1")}
@@ -147,11 +166,12 @@ def _per_period(aggregate: str, column: str, value: str, rows: str = "1 = 1",
             f"THEN {expression} END) AS {name}_{p}" for p in periods]
 
 
-def _kpi_rollups(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
-    """The KPIs per period from the rollups, in one row: sums from g_segment_days (g_player_days when a
-    campaign selects players); distinct players of the two periods from g_player_days (each player's first
-    row in the period); lifetime distinct players from g_player_firsts (first day on or before the
-    period's end). Game play narrowed by game comes from the facts."""
+def _kpi_rollups(engine: DataEngine, ctx: QueryContext) -> dict[str, dict]:
+    """The KPIs per period (as ``_kpi_facts`` gives them) from the rollups, in one row: sums from
+    g_segment_days (g_player_days when a campaign selects players); distinct players of the two periods
+    from g_player_days (each player's first row in the period); lifetime distinct players from
+    g_player_firsts (first day on or before the period's end). Game play narrowed by game comes from the
+    facts."""
     by_game = ctx.values("game") is not None
     table = "g_segment_days" if reads_segments(engine, ctx, "tx") else "g_player_days"
     sums = player_conditions(Where(), ctx, brand_column="p.brand_id").add("p.day BETWEEN :l0 AND :c1")
@@ -196,11 +216,10 @@ def _kpi_rollups(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     {game_sql}
     """
     params = {**sums.params, **days.params, **firsts.params, **game.params, **reg.params, **_kpi_params(ctx)}
-    wide = engine.query(sql, params).iloc[0]
+    wide = engine.query(sql, params).to_dict(orient="records")[0]
     names = ["deposits", "withdrawals", "depositors", "bets", "wins", "active_players", "active_customers",
              "new_registrations", "new_depositors", "first_time_depositors"]
-    return pd.DataFrame({name: [wide[f"{name}_{period}"] for period in _SPANS] for name in names},
-                        index=pd.Index(list(_SPANS), name="period"))
+    return {period: {name: wide[f"{name}_{period}"] for name in names} for period in _SPANS}
 
 
 def _trend_bucket(grain: str, day: str) -> str:

@@ -146,20 +146,50 @@ def _attempts(engine: DataEngine) -> str:
     return "CAST(SUM(o.attempts) AS BIGINT)" if engine.rollups else "COUNT(*)"
 
 
-def _complete_steps(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def _complete_steps(frame: pd.DataFrame, keys: list[str], *, first: int = 1, sort: bool = False) -> pd.DataFrame:
     """Every step for every key (0 attempts where nobody got that far) and the conversion from the
-    previous step (NaN where nobody reached the previous one)."""
-    steps = pd.DataFrame({"step_no": range(1, len(ONBOARDING_STEPS) + 1), "step": ONBOARDING_STEPS})
-    grid = frame[keys].drop_duplicates().merge(steps, how="cross") if keys else steps
-    frame = grid.merge(frame, on=[*keys, "step_no", "step"], how="left").fillna({"attempts": 0})
-    frame["attempts"] = frame["attempts"].astype(int)
-    previous = frame.groupby(keys)["attempts"].shift(1) if keys else frame["attempts"].shift(1)
-    frame["step_conversion"] = frame["attempts"] / previous.replace(0, np.nan)
-    return frame
+    previous step (NaN where nobody reached the previous one).
+
+    ``frame`` has the columns ``keys``, ``step_no``, ``step`` and ``attempts``; the rows come out key by
+    key (in the order the keys first appear, or sorted with ``sort``) and step by step, from step number
+    ``first`` (the conversion of a later first step still counts from the step before it). A few dozen
+    rows: built in plain Python, which costs far less than merging frames."""
+    key_values = list(zip(*(frame[k].tolist() for k in keys), strict=True)) if keys else [()] * len(frame)
+    reached = dict(zip(zip(key_values, frame["step_no"].tolist(), frame["step"].tolist(), strict=True),
+                       frame["attempts"].tolist(), strict=True))
+    columns: dict[str, list] = {k: [] for k in (*keys, "step_no", "step", "attempts", "step_conversion")}
+    groups = list(dict.fromkeys(key_values)) if keys else [()]
+    for key in sorted(groups) if sort else groups:
+        previous = None
+        for step_no, step in enumerate(ONBOARDING_STEPS, 1):
+            attempts = reached.get((key, step_no, step))
+            attempts = 0 if attempts is None or pd.isna(attempts) else int(attempts)
+            if step_no >= first:
+                for k, value in zip(keys, key, strict=True):
+                    columns[k].append(value)
+                columns["step_no"].append(step_no)
+                columns["step"].append(step)
+                columns["attempts"].append(attempts)
+                columns["step_conversion"].append(attempts / previous if previous else np.nan)
+            previous = attempts
+    return pd.DataFrame({**{k: columns[k] for k in keys},
+                         "step_no": np.array(columns["step_no"], dtype="int64"), "step": columns["step"],
+                         "attempts": np.array(columns["attempts"], dtype="int64"),
+                         "step_conversion": np.array(columns["step_conversion"], dtype="float64")})
 
 
 def onboarding_funnel(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """How many registration attempts started in the period reached each step."""
+    return _funnel(engine, ctx).copy()
+
+
+def _funnel(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
+    """The funnel, worked out once per render for the funnel and the flow (``engine.once``): callers read
+    it, never modify it."""
+    return engine.once(("onboarding_funnel", ctx.key()), lambda: _compute_funnel(engine, ctx))
+
+
+def _compute_funnel(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     w = _onboarding_where(ctx)
     sql = f"""
     SELECT o.step_no, o.step, {_attempts(engine)} AS attempts
@@ -177,15 +207,15 @@ def onboarding_funnel(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 
 def onboarding_flow(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """Sankey links: from each step to the next one, and to the drop-off before the next one."""
-    funnel = onboarding_funnel(engine, ctx)
+    funnel = _funnel(engine, ctx)
+    steps, attempts = funnel["step"].tolist(), funnel["attempts"].tolist()
     rows = []
-    for (_, here), (_, there) in zip(funnel.iterrows(), funnel.iloc[1:].iterrows(), strict=False):
-        if there["attempts"]:
-            rows.append({"source": here["step"], "target": there["step"], "attempts": int(there["attempts"])})
-        dropped = int(here["attempts"] - there["attempts"])
+    for here, there, reached, came in zip(steps, steps[1:], attempts, attempts[1:], strict=False):
+        if came:
+            rows.append({"source": here, "target": there, "attempts": int(came)})
+        dropped = int(reached - came)
         if dropped:
-            rows.append({"source": here["step"], "target": f"Dropped before: {there['step']}",
-                         "attempts": dropped})
+            rows.append({"source": here, "target": f"Dropped before: {there}", "attempts": dropped})
     return pd.DataFrame(rows, columns=["source", "target", "attempts"])
 
 
@@ -202,8 +232,7 @@ def onboarding_by_country(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame
     frame = engine.query(sql, w.params)
     if frame.empty:
         return frame
-    frame = _complete_steps(frame, ["country_code", "country"])
-    return frame[frame["step_no"] > 1].sort_values(["country_code", "step_no"]).reset_index(drop=True)
+    return _complete_steps(frame, ["country_code", "country"], first=2, sort=True)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -285,30 +314,32 @@ def _rg_players(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 def rg_flagged(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """The ``FLAGGED_LIMIT`` most deviating players with at least ``MIN_SIGNALS`` signals ``DEVIATION_Z``
     standard deviations above the norm; ``reason`` names the deviating signals, strongest first."""
-    frame = _rg_players(engine, ctx).head(FLAGGED_LIMIT).drop(columns="brand_code").reset_index(drop=True)
-    zs = frame[[z for z, _ in RG_SIGNALS]].astype(float).to_numpy()
-    labels = np.array([label for _, label in RG_SIGNALS])
+    players = _rg_players(engine, ctx)
+    top = players.iloc[:FLAGGED_LIMIT]
+    zs = [z for z, _ in RG_SIGNALS]
+    labels = [label for _, label in RG_SIGNALS]
     reasons = []
-    for row in zs:
-        order = [i for i in np.argsort(-np.nan_to_num(row, nan=-np.inf)) if row[i] >= DEVIATION_Z]
-        reasons.append(", ".join(labels[order]))
-    frame = frame.drop(columns=[z for z, _ in RG_SIGNALS])
-    frame["reason"] = reasons
-    for col in ("minutes_per_week", "late_night_share", "deposits_per_week", "net_loss", "score"):
-        frame[col] = frame[col].astype(float)
-    frame["score"] = frame["score"].round(2)
-    return frame
+    for row in top[zs].to_numpy(dtype="float64"):
+        # The deviating signals, strongest first (ties in the signals' order).
+        deviating = sorted((i for i, z in enumerate(row) if z >= DEVIATION_Z), key=lambda i: -row[i])
+        reasons.append(", ".join(labels[i] for i in deviating))
+    floats = ("minutes_per_week", "late_night_share", "deposits_per_week", "net_loss", "score")
+    columns = {c: top[c].to_numpy(dtype="float64") if c in floats else top[c].array
+               for c in top.columns if c not in (*zs, "brand_code")}
+    columns["score"] = columns["score"].round(2)
+    columns["reason"] = reasons
+    return pd.DataFrame(columns)
 
 
 def rg_summary(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """Flagged players per brand and deviating signal (a player counts once per deviating signal)."""
     players = _rg_players(engine, ctx)
-    zs = [z for z, _ in RG_SIGNALS]
-    deviating = players[zs].astype(float).ge(DEVIATION_Z).astype(int)
-    frame = deviating.groupby([players["brand"], players["brand_code"]]).sum().reset_index()
-    long = frame.melt(id_vars=["brand", "brand_code"], var_name="z", value_name="players")
-    long["signal"] = long["z"].map(dict(RG_SIGNALS))
-    long["players"] = long["players"].astype(int)
-    order = {z: i for i, (z, _) in enumerate(RG_SIGNALS)}
-    long = long.sort_values(["brand", "z"], key=lambda s: s.map(order) if s.name == "z" else s)
-    return long.loc[long["players"] > 0, ["brand", "brand_code", "signal", "players"]].reset_index(drop=True)
+    deviating = players[[z for z, _ in RG_SIGNALS]].to_numpy(dtype="float64") >= DEVIATION_Z
+    counts: dict[tuple, np.ndarray] = {}
+    for brand, code, row in zip(players["brand"].tolist(), players["brand_code"].tolist(), deviating,
+                                strict=True):
+        counts[brand, code] = counts.get((brand, code), 0) + row
+    rows = [(brand, code, label, int(n)) for (brand, code), signals in sorted(counts.items())
+            for (_, label), n in zip(RG_SIGNALS, signals, strict=True) if n > 0]
+    frame = pd.DataFrame(rows, columns=["brand", "brand_code", "signal", "players"])
+    return frame.astype({"signal": "str", "players": "int64"})

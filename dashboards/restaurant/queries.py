@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from data.engine import DataEngine, Where
@@ -99,10 +100,10 @@ def location_filters(where: Where, ctx: QueryContext) -> Where:
 
 def days_in_range(week_start: pd.Series, ctx: QueryContext) -> pd.Series:
     """How many days of each week lie in the selected period: 7, or fewer for the weeks cut by its edges."""
-    start, end = (pd.Timestamp(d) for d in ctx.date_range())
-    first = week_start.where(week_start > start, start)
-    last = (week_start + pd.Timedelta(days=6)).where(week_start + pd.Timedelta(days=6) < end, end)
-    return ((last - first).dt.days + 1).astype("int64")
+    start, end = (np.datetime64(d, "D") for d in ctx.date_range())
+    first = week_start.to_numpy().astype("datetime64[D]")
+    days = np.minimum(first + np.timedelta64(6, "D"), end) - np.maximum(first, start)
+    return pd.Series(days.astype("int64") + 1, index=week_start.index, name=week_start.name)
 
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -266,7 +267,14 @@ _STORE_COLUMNS = ["store_id", "address", "city", "state_code", "role"]
 def compared_stores(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """The stores to compare: the selected addresses when two or more match the filters, otherwise the
     best and the worst store by revenue within the other filters. Column ``role``: selected, best, worst.
+
+    Worked out once per render for all the visuals of the sheet (``engine.once``): callers read it, never
+    modify it.
     """
+    return engine.once(("compared_stores", ctx.key()), lambda: _compared_stores(engine, ctx))
+
+
+def _compared_stores(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     if len(ctx.values("address") or []) >= 2:
         where = location_filters(Where(), ctx)
         chosen = engine.query(f"SELECT st.store_id, st.address, st.city, st.state_code FROM r_stores st "
@@ -293,13 +301,24 @@ def _revenue_ranking(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 
 
 def _label_stores(frame: pd.DataFrame, stores: pd.DataFrame) -> pd.DataFrame:
-    """Puts each row's store address and role before its figures; stores in the order of ``stores``."""
-    info = stores[["store_id", "address", "role"]].assign(_order=range(len(stores)))
-    out = frame.merge(info, on="store_id")
-    time = [c for c in ("period", "week_start") if c in out.columns]
-    out = out.sort_values(["_order", *time, *(["_sort"] if "_sort" in out.columns else [])], kind="stable")
+    """Puts each row's store address and role before its figures; stores in the order of ``stores``, then
+    each store's rows by time and by ``_sort`` when the frame has them. Rows of other stores are dropped.
+
+    The frames are small (a few stores), so this takes positions and arrays rather than merging and
+    sorting frames, whose fixed costs would outweigh the work."""
+    time = [c for c in ("period", "week_start") if c in frame.columns]
     figures = [c for c in frame.columns if c not in (*time, "store_id")]
-    return out[[*time, "address", "role", *figures]].reset_index(drop=True)
+    store = pd.Index(stores["store_id"]).get_indexer(frame["store_id"])
+    # np.lexsort sorts by its last key first, stably.
+    keys = [frame[c].to_numpy() for c in reversed([*time, *(["_sort"] if "_sort" in frame.columns else [])])]
+    rows = np.lexsort([*keys, store])
+    rows = rows[store[rows] >= 0]
+    chosen = store[rows]
+    columns = {c: frame[c].array.take(rows) for c in time}
+    columns["address"] = stores["address"].array.take(chosen)
+    columns["role"] = stores["role"].array.take(chosen)
+    columns.update({c: frame[c].array.take(rows) for c in figures})
+    return pd.DataFrame(columns)
 
 
 def compare_summary(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
@@ -413,7 +432,14 @@ def compare_support(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 
 def owner_store(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """The store of the owner view (one row, or none): the first selected address that matches the
-    filters, otherwise the lowest-revenue store within the filters. Column ``role``: selected, lowest."""
+    filters, otherwise the lowest-revenue store within the filters. Column ``role``: selected, lowest.
+
+    Worked out once per render for all the visuals of the sheet (``engine.once``): callers read it, never
+    modify it."""
+    return engine.once(("owner_store", ctx.key()), lambda: _owner_store(engine, ctx))
+
+
+def _owner_store(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     addresses = sorted(ctx.values("address") or [])
     if addresses:
         where = location_filters(Where(), ctx)

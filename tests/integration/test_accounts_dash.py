@@ -157,6 +157,19 @@ VIEW_OUTPUTS = [Output(ids.VIEW_STATE, "data"), Output(ids.control(ALL), "value"
                 Output(ids.FILTER_SUMMARY, "children"), Output(ids.SHEET_CONTENT, "children")]
 
 
+def test_adash010_the_view_sends_only_what_the_page_does_not_show_yet(client_of):
+    """Each prop sent is drawn again in the browser: the controls and the tab the page shows already are left
+    alone; what the requested state changes is sent."""
+    analyst = client_of("analyst")
+    metric = json.dumps(ids.control("metric"), sort_keys=True, separators=(",", ":"))
+    shown = post(analyst, sheet_payload("restaurant", "overview")).json["response"]
+    assert ids.SHEET_CONTENT in shown and ids.SHEET_TABS not in shown and "value" not in shown.get(metric, {})
+    payload = sheet_payload("restaurant", "overview")  # the page shows the Overview by revenue
+    payload["inputs"][5]["value"]["state"].update(sheet="store-comparison", parameters={"metric": "orders"})
+    changed = post(analyst, payload).json["response"]
+    assert changed[ids.SHEET_TABS]["value"] == "store-comparison" and changed[metric]["value"] == "orders"
+
+
 def sheet_payload(dashboard_id: str, sheet: str, **filters) -> dict:
     """The view callback asked for a state as a bookmark asks for it (a requested state): the answer holds the
     view's sheet (``sheet_of``)."""
@@ -209,17 +222,18 @@ def sync_payload(client, dashboard_id: str, sheet: str, requested: dict | None =
     changed = (f"{ids.REQUESTED_STATE}.data" if requested
                else f"{_control_key(next(iter(values)) if values else 'brand')}.value")
     return {"output": spec["output"], "outputs": outputs, "inputs": inputs, "changedPropIds": [changed],
-            "state": [{"id": ids.DASHBOARD_ID, "property": "data", "value": dashboard_id}]}
+            "state": [{"id": ids.DASHBOARD_ID, "property": "data", "value": dashboard_id},
+                      {"id": ids.NOTICES, "property": "children", "value": None},
+                      {"id": ids.FILTER_SUMMARY, "property": "children", "value": None}]}
 
 
 def csv_payload(dashboard_id: str, sheet: str, visual_id: str, **filters) -> dict:
     state = sheet_state(dashboard_id, sheet, **filters)
-    button = {"type": "vm-csv", "visual": visual_id}
     return {
         "output": f"{ids.CSV_DOWNLOAD}.data",
         "outputs": {"id": ids.CSV_DOWNLOAD, "property": "data"},
-        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
-        "changedPropIds": [f"{json.dumps(button, sort_keys=True, separators=(',', ':'))}.n_clicks"],
+        "inputs": [{"id": ids.CSV_REQUEST, "property": "data", "value": {"visual": visual_id, "at": 1}}],
+        "changedPropIds": [f"{ids.CSV_REQUEST}.data"],
         "state": [{"id": ids.VIEW_STATE, "property": "data", "value": state},
                   {"id": ids.DASHBOARD_ID, "property": "data", "value": dashboard_id}],
     }

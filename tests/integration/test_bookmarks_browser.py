@@ -124,6 +124,16 @@ def apply_bookmark(dash_duo, name: str):
     item(dash_duo, name).find_element(By.CSS_SELECTOR, ".vm-bookmark-apply").click()
 
 
+def marked(dash_duo) -> list[str]:
+    """The names on the pane's lines marked as applied: the line's class and its button's aria-current."""
+    return dash_duo.driver.execute_script("""
+        return [...document.querySelectorAll('.vm-bookmark')]
+            .filter(li => li.classList.contains('vm-bookmark-active')
+                          && li.querySelector('.vm-bookmark-apply').getAttribute('aria-current') === 'true')
+            .map(li => li.querySelector('.vm-bookmark-name').textContent);
+    """)
+
+
 def no_errors(dash_duo):
     assert dash_duo.get_logs() == []
 
@@ -279,6 +289,15 @@ def test_bmui005_reloading_an_applied_bookmark_keeps_its_name(sign_in_to, new_us
     until(lambda: metric(dash_duo) == "Orders", timeout=10)
     dash_duo.wait_for_contains_text(TITLE, "Orders", timeout=10)
     dash_duo.wait_for_contains_text(TOASTS, "Showing “Orders”", timeout=10)
+    until(lambda: "orders" in dash_duo.driver.current_url, timeout=10)
+    # The pane marks the applied bookmark's line, and only it (the list itself is not sent again).
+    until(lambda: marked(dash_duo) == ["Orders"], timeout=10)
+    apply_bookmark(dash_duo, "Original dashboard")
+    until(lambda: marked(dash_duo) == ["Original dashboard"], timeout=10)
+    apply_bookmark(dash_duo, "Orders")
+    until(lambda: marked(dash_duo) == ["Orders"], timeout=10)
+    until(lambda: metric(dash_duo) == "Orders", timeout=10)
+    dash_duo.wait_for_contains_text(TITLE, "Orders", timeout=10)
     until(lambda: "orders" in dash_duo.driver.current_url, timeout=10)
     dash_duo.driver.refresh()
     wait_for_sheet(dash_duo)

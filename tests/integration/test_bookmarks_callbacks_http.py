@@ -62,10 +62,10 @@ def victims(app):
 
 
 def callback(client, input_id: str, inputs: dict, state: dict) -> dict:
-    """The payload dash-renderer would send for the callback listening to ``input_id``: ``inputs`` and
+    """The payload dash-renderer would send for the server's callback listening to ``input_id``: ``inputs`` and
     ``state`` map "id.property" (ids as Dash writes them) to values; the first input is the trigger."""
     spec = next(d for d in client.get("/_dash-dependencies").json
-                if any(i["id"] == input_id for i in d["inputs"]))
+                if not d.get("clientside_function") and any(i["id"] == input_id for i in d["inputs"]))
     outputs = []
     for part in spec["output"].strip(".").split("..."):
         component, _, prop = part.rpartition(".")

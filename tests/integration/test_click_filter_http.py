@@ -103,7 +103,7 @@ def click_on(customdata) -> dict:
 def answered_state(response) -> tuple[dict, str]:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     answer = response.json["response"]
-    return answer[VIEW_STATE]["data"], json.dumps(answer[ids.NOTICES]["children"], ensure_ascii=False)
+    return answer[VIEW_STATE]["data"], json.dumps(answer.get(ids.NOTICES, {}).get("children", []), ensure_ascii=False)
 
 
 def test_clk201_a_click_on_a_state_sets_the_state_filter_and_its_control(clients):

@@ -196,10 +196,24 @@ def test_prpl004_the_next_slide_is_prepared_and_shown_without_an_empty_frame(sig
         dash_duo.wait_for_text_to_equal(TITLE, title, timeout=3)
         dash_duo.wait_for_text_to_equal(COUNTER, f"{number} / 3", timeout=3)
         assert dash_duo.find_elements(f"#{ids.PRESENT_SLIDE} .vm-visual")
+        # It was drawn out of sight before: on screen at once with its graphs drawn, the other stage hidden.
+        assert on_screen(dash_duo) == {"graphs": True, "drawn": True, "hidden": "hidden"}
         dash_duo.driver.execute_script("window.fetch = window.__fetch")
         time.sleep(8.5)  # the delayed answers arrive (the server's own slide, identical) and settle
     assert dash_duo.driver.execute_script("return window.__empty") == 0
     assert dash_duo.get_logs() == []
+
+
+def on_screen(dash_duo) -> dict:
+    """The slide's stages (presentations.play): whether the one on screen has graphs, all drawn, and the
+    other stage's visibility."""
+    return dash_duo.driver.execute_script("""
+        const front = document.querySelector('#' + arguments[0] + ' > .vm-present-front');
+        const back = document.querySelector('#' + arguments[0] + ' > .vm-present-back');
+        const graphs = [...front.querySelectorAll('.js-plotly-plot')];
+        return {graphs: graphs.length > 0, drawn: graphs.every(g => !!g.querySelector('.main-svg .trace')),
+                hidden: getComputedStyle(back).visibility};
+    """, ids.PRESENT_SLIDE)
 
 
 def visit(dash_duo, path: str):

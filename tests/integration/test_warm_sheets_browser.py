@@ -26,7 +26,7 @@ window.fetch = function (url, options) {
 };
 """
 SHEET = f"{ids.SHEET_CONTENT}.children"
-SLIDE = f"{ids.PRESENT_SLIDE}.children"
+SLIDE = f"{ids.PRESENT_NEXT_SLIDE}.data"
 
 
 @pytest.fixture(scope="module")

@@ -130,3 +130,57 @@ def test_wrm006_with_the_cache_off_nothing_is_kept(small_data):
         assert off.ran and off.cache.asked == []
     finally:
         off.engine.dispose()
+
+
+def test_wrm007_other_code_misses(store, monkeypatch):
+    """A Redis outlives the app processes that filled it: a body rendered by other code is not served."""
+    board, state = view("restaurant", "overview")
+    served.sheet_body(store.service, board, state, FULL_ACCESS, TOPOJSON)
+    kept = {key for key in store.cache.asked if key.startswith(served.KEY_PREFIX)}
+    store.forget()
+    monkeypatch.setattr(served, "CODE_VERSION", "other code")
+    served.sheet_body(store.service, board, state, FULL_ACCESS, TOPOJSON)
+    asked = {key for key in store.cache.asked if key.startswith(served.KEY_PREFIX)}
+    assert kept and asked and not asked & kept
+
+
+def test_wrm008_a_graph_is_as_tall_as_its_figure(store):
+    """Not stretched to its card: dcc.Graph would draw it at the figure's height, then again at the card's."""
+    board, state = view("restaurant", "overview")
+    body = json.dumps(served.sheet_body(store.service, board, state, FULL_ACCESS, TOPOJSON))
+    graphs = [node for node in _nodes(json.loads(body)) if node.get("type") == "Graph"]
+    assert graphs
+    for graph in graphs:
+        height = graph["props"]["figure"]["layout"]["height"]
+        assert graph["props"]["style"] == {"height": f"{height}px"}
+
+
+def _nodes(value):
+    if isinstance(value, dict):
+        yield value
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from _nodes(item)
+
+
+def test_wrm009_control_options_are_kept_in_the_process_per_data_version(store, small_data, monkeypatch):
+    """Every request validates its state against every control's options: asked again, they run no query and
+    do not even reach the shared cache; another data version asks anew; with the cache off, nothing is kept."""
+    board, state = view("restaurant", "overview")
+    views = store.service.views
+    views.control_options(board, state, FULL_ACCESS)
+    store.forget()
+    again = views.control_options(board, state, FULL_ACCESS)
+    assert store.ran == [] and store.cache.asked == [] and again["state"]
+    monkeypatch.setattr(DataEngine, "version", property(lambda _engine: "v2"))  # a new load is served
+    assert views.control_options(board, state, FULL_ACCESS) == again
+    assert store.cache.asked or store.ran
+    monkeypatch.undo()
+    off = Store(small_data.engine.url, SeenCache(), seconds=0)
+    try:
+        off.service.views.control_options(board, state, FULL_ACCESS)
+        off.forget()
+        assert off.service.views.control_options(board, state, FULL_ACCESS) == again and off.ran
+    finally:
+        off.engine.dispose()
