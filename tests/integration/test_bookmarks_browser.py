@@ -41,8 +41,12 @@ def choose_metric(dash_duo, label: str, control: str = "metric"):
 
 
 def metric(dash_duo, control: str = "metric") -> str:
-    chosen = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"[data-control='{control}'] label:has(input:checked)")
-    return chosen[0].text.strip() if chosen else ""
+    """The checked option's label, read in one step in the page: a page being rebuilt (a route, back or
+    forward) cannot leave a stale element between finding the label and reading it."""
+    return dash_duo.driver.execute_script("""
+        const chosen = document.querySelector(`[data-control='${arguments[0]}'] label:has(input:checked)`);
+        return chosen ? chosen.innerText.trim() : "";
+    """, control)
 
 
 def choose_sheet(dash_duo, title: str, sheet_id: str):
