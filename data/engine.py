@@ -360,7 +360,6 @@ class RenderScope:
         self.engine = engine
         self._source = engine._source()
         self._lock = threading.Lock()
-        self._runs: dict[str, Future] = {}
         self._shared: dict[Hashable, Future] = {}
 
     @property
@@ -372,18 +371,9 @@ class RenderScope:
         return self.engine.rollups
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        key = json.dumps([sql, params or {}], sort_keys=True, default=str)
-        with self._lock:
-            run = self._runs.get(key)
-            mine = run is None
-            if mine:
-                run = self._runs[key] = Future()
-        if mine:
-            try:
-                run.set_result(self.engine._query(self._source, sql, params))
-            except BaseException as exc:
-                run.set_exception(exc)
-        return run.result().copy()  # a visual may reshape its rows in place
+        key = ("query", json.dumps([sql, params or {}], sort_keys=True, default=str))
+        frame = self.once(key, lambda: self.engine._query(self._source, sql, params))
+        return frame.copy()  # a visual may reshape its rows in place
 
     def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         frame = self.query(sql, params)
