@@ -27,6 +27,7 @@ from data.store import ensure_dataset, follow
 from db.database import Database
 from settings import ROOT, Settings
 from shares import web as shares_web
+from shell import callback_requests
 from shell import callbacks as shell_callbacks
 from views.resolve import ViewResolver
 
@@ -109,6 +110,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     shares_web.init_app(server)
     # Sign-in, CSRF checks and security headers in front of every route registered above.
     accounts_web.init_app(app)
+    # Then a callback request's shape, before Dash reads it.
+    callback_requests.init_app(app)
     return app
 
 

@@ -135,6 +135,10 @@ PROBE = r"""
 })();
 """.replace("ROOTS", json.dumps(ROOTS), 1)
 
+# A graph (``.js-plotly-plot``) with its plot drawn and, when it has data, its traces.
+PLOT_DRAWN = """(gd) => !!gd._fullLayout && !!gd.querySelector(".main-svg")
+  && (!(gd.data || []).length || !!gd.querySelector(".trace, .slice, .hm, .sankey"))"""
+
 # Resolves with {ms} once the element ``root`` (one of ``ROOTS``) is drawn (see the module's docstring), or
 # {error}.
 MEASURE = """
@@ -150,10 +154,7 @@ const drawn = () => {
   // The element itself is an output of the callbacks timed (unless some are ignored): loading until the
   // answer is applied to it.
   if (!ignore.length && box.getAttribute("data-dash-is-loading") === "true") return false;
-  for (const gd of box.querySelectorAll(".js-plotly-plot")) {
-    if (!gd._fullLayout || !gd.querySelector(".main-svg")) return false;
-    if ((gd.data || []).length && !gd.querySelector(".trace, .slice, .hm, .sankey")) return false;
-  }
+  if (![...box.querySelectorAll(".js-plotly-plot")].every(PLOT_DRAWN)) return false;
   for (const grid of box.querySelectorAll(".ag-root-wrapper")) {
     if (!grid.querySelector(".ag-row, .ag-overlay-no-rows-wrapper")) return false;
   }
@@ -173,15 +174,14 @@ const poll = () => {
   }
 };
 poll();
-"""
+""".replace("PLOT_DRAWN", PLOT_DRAWN, 1)
 
 # Resolves once no callback request is in flight, ignored or not, and nothing changed for ``quietMs`` since
 # the last answer and inside the element ``root`` (when given), whose graphs are drawn: the presenter has read
 # the slide while the next one was drawn out of sight.
 IDLE = """
 const [root, quietMs, done] = arguments, b = window.__vmBench;
-const drawn = () => [...document.querySelectorAll(root + " .js-plotly-plot")]
-  .every((gd) => gd._fullLayout && gd.querySelector(".main-svg"));
+const drawn = () => [...document.querySelectorAll(root + " .js-plotly-plot")].every(PLOT_DRAWN);
 const idle = () => {
   const now = performance.now();
   const still = b.inflightAll === 0 && now - b.answeredAll >= quietMs
@@ -189,7 +189,7 @@ const idle = () => {
   return still ? done() : setTimeout(idle, 20);
 };
 idle();
-"""
+""".replace("PLOT_DRAWN", PLOT_DRAWN, 1)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ DASHBOARD_ID = "vm-dashboard-id"
 VIEW_STATE = "vm-view-state"
 REQUESTED_STATE = "vm-requested-state"
 SHEET_CONTENT = "vm-sheet-content"
+SHEET_BODY = "vm-sheet-body"  # the sheet as the server rendered it for a view; the browser draws it (sheet.js)
 NOTICES = "vm-notices"
 CSV_DOWNLOAD = "vm-csv-download"
 CSV_REQUEST = "vm-csv-request"  # the visual whose CSV button was clicked: {visual, at}
@@ -84,6 +85,13 @@ def csv_button(visual_id=ALL) -> dict:
 
 def visual(visual_id=ALL) -> dict:
     return {"type": "vm-visual", "visual": visual_id}
+
+
+def visual_part(visual_id=ALL, part=ALL) -> dict:
+    """A part of a visual's card that a view change alters and the browser updates in place
+    (assets/viewmark/sheet.js): ``caption``, ``chart`` (a graph whose marks take no clicks), ``kpis``,
+    ``table``."""
+    return {"type": "vm-visual-part", "visual": visual_id, "part": part}
 
 
 def graph(visual_id=ALL) -> dict:

@@ -2,8 +2,9 @@
 
 A view change — a control, a sheet tab, a bookmark or reset (a requested state), a click on a graph's mark or
 a chip's × — is one request: the view state, the controls as corrected, the chips and the visible sheet come
-back together (``view``). The sheet is served from the result cache when this effective view was shown before
-(``dashboards.served``).
+back together (``view``). The browser draws the sheet, changing in place only what differs from the sheet on
+screen (``assets/viewmark/sheet.js``). The sheet is served from the result cache when this effective view was
+shown before (``dashboards.served``).
 
 Everything arriving from the browser (state, control values, dashboard id) is re-validated on the
 server by the service with the viewer's own grants and restrictions.
@@ -42,7 +43,7 @@ def register(app: Dash) -> None:
         Output(ids.SHEET_TABS, "value"),
         Output(ids.NOTICES, "children"),
         Output(ids.FILTER_SUMMARY, "children"),
-        Output(ids.SHEET_CONTENT, "children"),
+        Output(ids.SHEET_BODY, "data"),
         Input(ids.control(ALL), "value"),
         Input(ids.date_control(ALL), "start_date"),
         Input(ids.date_control(ALL), "end_date"),
@@ -107,6 +108,11 @@ def register(app: Dash) -> None:
         return (state.to_dict(), value_out, option_out, starts_out, ends_out, presets_out,
                 _changed(state.sheet, sheet), notices_out if notices_out or shown_notices else no_update,
                 _changed(chips, shown_chips), body)
+
+    # The browser draws the sheet, setting in place what can be (assets/viewmark/sheet.js).
+    app.clientside_callback(ClientsideFunction("viewmark_sheet", "place"), Output(ids.SHEET_CONTENT, "children"),
+                            Input(ids.SHEET_BODY, "data"), State(ids.SHEET_CONTENT, "children"),
+                            prevent_initial_call=True)
 
     # A click on a CSV button names its visual (assets/viewmark/charts.js); the buttons drawn anew with each
     # view cost no request.

@@ -55,7 +55,9 @@ def dashboard_page(dashboard: Dashboard, state: ViewState, options: dict[str, li
                 html.Div(applied_chips(applied(dashboard, state, options, resolved)), id=ids.FILTER_SUMMARY,
                          role="group", className="vm-filter-summary d-flex flex-wrap align-items-center gap-1 mb-2",
                          **{"aria-label": "Applied filters"}),
-                dcc.Loading(html.Div(body, id=ids.SHEET_CONTENT, className="vm-sheet-content"),
+                # The view's answer arrives in the store and is drawn from it (assets/viewmark/sheet.js).
+                dcc.Loading([dcc.Store(id=ids.SHEET_BODY),
+                             html.Div(body, id=ids.SHEET_CONTENT, className="vm-sheet-content")],
                             type="default", delay_show=150, className="vm-loading",
                             parent_className="vm-loading-parent"),
             ], className="vm-main col-12 col-lg"),

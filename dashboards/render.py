@@ -64,40 +64,47 @@ def visual_card(visual: Visual, frame: pd.DataFrame, ctx: QueryContext, topojson
 
 def visual_body(visual: Visual, frame: pd.DataFrame, ctx: QueryContext, topojson_url: str, *,
                 interactive: bool = True):
-    """Not ``interactive`` (a slide): a graph's marks set no filter when clicked."""
+    """Not ``interactive`` (a slide): a graph's marks set no filter when clicked, and no part has an id.
+    On the page, the parts a view change alters have ids (``ids.visual_part``), so the browser updates
+    them in place instead of drawing the card anew (docs/architecture.md, "Drawing a view")."""
+    def part(name: str) -> dict:
+        return {"id": ids.visual_part(visual.id, name)} if interactive else {}
+
     if frame.empty:
         return empty_state()
     if visual.kind == "kpis":
-        return kpi_cards(frame)
+        return kpi_cards(frame, **part("kpis"))
     if visual.kind == "table":
-        return data_grid(frame, visual.formats)
+        return data_grid(frame, visual.formats, **part("table"))
     figure = visual.figure(frame, ctx)
+    caption = part("caption")
     if interactive and visual.click_filter:
         # Its clicks reach the controls callback, which sets the filter (dashboards/click_filter.py).
         graph = dcc.Graph(id=ids.graph(visual.id), figure=figure, config=graph_config(topojson_url),
                           style=graph_style(figure), className="vm-graph vm-click-filter")
         hint = html.P("Click a mark to filter by it; click it again to clear.",
                       className="vm-click-hint small text-secondary mb-0 px-2")
-        return html.Div([_captioned(figure, graph), hint])
+        return html.Div([_captioned(figure, graph, **caption), hint])
     return _captioned(figure, dcc.Graph(figure=figure, config=graph_config(topojson_url), style=graph_style(figure),
-                                        className="vm-graph"))
+                                        className="vm-graph", **part("chart")), **caption)
 
 
-def graph_style(figure) -> dict | None:
+def graph_style(figure) -> dict:
     """The graph as tall as its figure. Left to fill its card instead, a graph is drawn once at the figure's
     height when it mounts and again, at the card's, once Dash's resize check runs: every view change would
-    draw each graph twice (docs/architecture.md, "Drawing a view")."""
+    draw each graph twice (docs/architecture.md, "Drawing a view"). Always a style, even an empty one: the
+    browser updates a graph in place by the props sent, so one left out would keep the earlier value."""
     height = figure.layout.height
-    return {"height": f"{height}px"} if height else None
+    return {"height": f"{height}px"} if height else {}
 
 
-def _captioned(figure, graph: dcc.Graph):
+def _captioned(figure, graph: dcc.Graph, **caption_id):
     """The graph under its figure's caption (``theme.caption``): page text, which wraps in any width."""
     parts = theme.caption_of(figure)
     if not parts:
         return graph
     caption = html.P([html.B(text) if bold else text for text, bold in parts],
-                     className="vm-visual-caption small mb-0 px-2 pt-1")
+                     className="vm-visual-caption small mb-0 px-2 pt-1", **caption_id)
     return html.Div([caption, graph])
 
 
@@ -108,7 +115,7 @@ def empty_state() -> html.Div:
     ], className="vm-empty text-secondary text-center py-5", role="status")
 
 
-def kpi_cards(frame: pd.DataFrame) -> html.Div:
+def kpi_cards(frame: pd.DataFrame, **div_id) -> html.Div:
     has_lifetime = "lifetime" in frame.columns
     cards = []
     for row in frame.to_dict(orient="records"):
@@ -120,7 +127,7 @@ def kpi_cards(frame: pd.DataFrame) -> html.Div:
             lines.append(html.Div(f"Lifetime {theme.fmt(row.get('lifetime'), kind)}",
                                   className="vm-kpi-lifetime small text-secondary"))
         cards.append(html.Div(html.Div(lines, className="vm-kpi border rounded p-2 h-100"), className="col"))
-    return html.Div(cards, className=f"row {kpi_columns(len(cards))} g-2")
+    return html.Div(cards, className=f"row {kpi_columns(len(cards))} g-2", **div_id)
 
 
 def kpi_columns(count: int) -> str:

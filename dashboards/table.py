@@ -28,7 +28,7 @@ DISPLAY_FORMATTER = {"function": f"params.data.{DISPLAY_KEY}[params.colDef.field
 MISSING = "—"
 
 
-def data_grid(frame: pd.DataFrame, formats: dict[str, str]) -> dag.AgGrid:
+def data_grid(frame: pd.DataFrame, formats: dict[str, str], **grid_id) -> dag.AgGrid:
     """One grid for the whole frame (not a component per cell, which stalls the browser on large tables):
     sortable by every column, columns resizable, numbers right-aligned in their declared ``formats``
     (undeclared numeric columns: ``int`` for integers, ``decimal`` otherwise)."""
@@ -59,6 +59,7 @@ def data_grid(frame: pd.DataFrame, formats: dict[str, str]) -> dag.AgGrid:
             "paginationPageSizeSelector": False,
         },
         className="vm-grid",
+        **grid_id,
     )
 
 

@@ -91,7 +91,7 @@ def test_abr004_replayed_and_tampered_callback_requests_leak_nothing(dash_duo, d
     dash_duo.driver.execute_script("arguments[0].click()", tab)  # whatever overlays may cover it
     dash_duo.wait_for_contains_text(f"#{ids.SHEET_CONTENT}", "Aurora Casino", timeout=20)
     bodies = [json.loads(b) for b in dash_duo.driver.execute_script("return window.vmCallbacks")]
-    real = next(b for b in bodies if f"{ids.SHEET_CONTENT}.children" in b["output"])  # the view's one request
+    real = next(b for b in bodies if f"{ids.SHEET_BODY}.data" in b["output"])  # the view's one request
 
     session = requests.Session()
     for cookie in dash_duo.driver.get_cookies():
@@ -106,7 +106,7 @@ def test_abr004_replayed_and_tampered_callback_requests_leak_nothing(dash_duo, d
     next(i for i in tampered["inputs"][0] if i["id"]["control"] == "brand")["value"] = ["nova", "tidal"]
     forged = session.post(url, json=tampered, headers=headers)
     assert forged.status_code == 200
-    assert forged.json()["response"][ids.SHEET_CONTENT] == replayed.json()["response"][ids.SHEET_CONTENT]
+    assert forged.json()["response"][ids.SHEET_BODY] == replayed.json()["response"][ids.SHEET_BODY]
     assert not any(name in forged.text for name in FOREIGN_BRAND_NAMES)
 
     other_dashboard = json.loads(json.dumps(real))

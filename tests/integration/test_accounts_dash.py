@@ -154,7 +154,7 @@ def sheet_state(dashboard_id: str, sheet: str, **filters) -> dict:
 VIEW_OUTPUTS = [Output(ids.VIEW_STATE, "data"), Output(ids.control(ALL), "value"), Output(ids.control(ALL), "options"),
                 Output(ids.date_control(ALL), "start_date"), Output(ids.date_control(ALL), "end_date"),
                 Output(ids.date_preset(ALL), "value"), Output(ids.SHEET_TABS, "value"), Output(ids.NOTICES, "children"),
-                Output(ids.FILTER_SUMMARY, "children"), Output(ids.SHEET_CONTENT, "children")]
+                Output(ids.FILTER_SUMMARY, "children"), Output(ids.SHEET_BODY, "data")]
 
 
 def test_adash010_the_view_sends_only_what_the_page_does_not_show_yet(client_of):
@@ -163,7 +163,7 @@ def test_adash010_the_view_sends_only_what_the_page_does_not_show_yet(client_of)
     analyst = client_of("analyst")
     metric = json.dumps(ids.control("metric"), sort_keys=True, separators=(",", ":"))
     shown = post(analyst, sheet_payload("restaurant", "overview")).json["response"]
-    assert ids.SHEET_CONTENT in shown and ids.SHEET_TABS not in shown and "value" not in shown.get(metric, {})
+    assert ids.SHEET_BODY in shown and ids.SHEET_TABS not in shown and "value" not in shown.get(metric, {})
     payload = sheet_payload("restaurant", "overview")  # the page shows the Overview by revenue
     payload["inputs"][5]["value"]["state"].update(sheet="store-comparison", parameters={"metric": "orders"})
     changed = post(analyst, payload).json["response"]
@@ -180,7 +180,7 @@ def sheet_payload(dashboard_id: str, sheet: str, **filters) -> dict:
 
 def sheet_of(response) -> dict:
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return response.json["response"][ids.SHEET_CONTENT]["children"]
+    return response.json["response"][ids.SHEET_BODY]["data"]
 
 
 def sync_payload(client, dashboard_id: str, sheet: str, requested: dict | None = None, **values) -> dict:
@@ -217,7 +217,7 @@ def sync_payload(client, dashboard_id: str, sheet: str, requested: dict | None =
         {"id": ids.SHEET_TABS, "property": "value"},
         {"id": ids.NOTICES, "property": "children"},
         {"id": ids.FILTER_SUMMARY, "property": "children"},
-        {"id": ids.SHEET_CONTENT, "property": "children"},
+        {"id": ids.SHEET_BODY, "property": "data"},
     ]
     changed = (f"{ids.REQUESTED_STATE}.data" if requested
                else f"{_control_key(next(iter(values)) if values else 'brand')}.value")

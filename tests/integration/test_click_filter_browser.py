@@ -75,3 +75,19 @@ def test_clk001_a_map_click_filters_survives_a_bookmark_and_one_click_on_its_chi
     until(lambda: kpis(dash_duo) == everywhere, timeout=15)
     assert "Pennsylvania" not in state_control(dash_duo)
     assert dash_duo.get_logs() == []
+
+
+def test_clk002_clicking_the_same_mark_again_clears_its_filter(sign_in_to, new_user):
+    """The other graphs are updated in place after a click, but the clicked one is drawn anew: clicking the
+    same mark again is then a new click, which clears the filter."""
+    dash_duo = sign_in_to(new_user())
+    wait_for_sheet(dash_duo, "overview")
+    everywhere = kpis(dash_duo)
+    click_state(dash_duo, "PA")
+    until(lambda: chips(dash_duo) == ["State: Pennsylvania"], timeout=15)
+    until(lambda: kpis(dash_duo) not in ("", everywhere), timeout=15)
+    wait_for_sheet(dash_duo, "overview")
+    click_state(dash_duo, "PA")
+    until(lambda: chips(dash_duo) == ["No filters applied"], timeout=15)
+    until(lambda: kpis(dash_duo) == everywhere, timeout=15)
+    assert dash_duo.get_logs() == []

@@ -309,8 +309,9 @@ def test_hcb003_the_sign_in_form_shows_a_typed_name_as_text(app):
 
 def test_hcb004_component_lists_that_disagree_are_a_json_error(app, mallory):
     """The lists of pattern-matched components are the request's own: outputs naming other components than
-    the inputs, or a date picker's parts and its preset chooser naming other controls, cannot be answered:
-    4xx, not 500."""
+    the inputs, or a date picker's parts and its preset chooser naming other controls, cannot be answered;
+    nor can a request missing its states or inputs, with entries of another shape, for outputs no server
+    callback has, or that is no object at all: 4xx, not 500."""
     from tests.integration.test_view_defects import controls_of, sync_payload
 
     selects, dates = controls_of(mallory, "restaurant")
@@ -320,7 +321,22 @@ def test_hcb004_component_lists_that_disagree_are_a_json_error(app, mallory):
     no_end["inputs"][2] = []  # a date picker's start without its end
     other_presets = sync_payload(mallory, "restaurant", "overview", selects, dates)
     other_presets["inputs"][3][0]["id"]["control"] = "state"  # a preset chooser for a select
-    for payload in (no_end, fewer_outputs, other_presets):
+    no_states = sync_payload(mallory, "restaurant", "overview", selects, dates)
+    del no_states["state"]
+    fewer_states = sync_payload(mallory, "restaurant", "overview", selects, dates)
+    fewer_states["state"] = fewer_states["state"][:1]
+    no_inputs = sync_payload(mallory, "restaurant", "overview", selects, dates)
+    del no_inputs["inputs"]
+    text_input = sync_payload(mallory, "restaurant", "overview", selects, dates)
+    text_input["inputs"][4] = "sheet-tabs.value"
+    text_outputs = sync_payload(mallory, "restaurant", "overview", selects, dates)
+    text_outputs["outputs"] = "outputs"
+    unknown_output = sync_payload(mallory, "restaurant", "overview", selects, dates)
+    unknown_output["output"] = "nothing.children"
+    clientside = sync_payload(mallory, "restaurant", "overview", selects, dates)
+    clientside["output"] = f"{ids.SHEET_CONTENT}.children"  # drawn by the browser, not the server
+    for payload in (no_end, fewer_outputs, other_presets, no_states, fewer_states, no_inputs, text_input,
+                    text_outputs, unknown_output, clientside, [1, 2], "text", None):
         response = post(mallory, payload)
         assert 400 <= response.status_code < 500 and response.is_json, response.get_data(as_text=True)[:300]
         assert isinstance(response.json["error"], str)

@@ -25,7 +25,7 @@ window.fetch = function (url, options) {
     return originalFetch.apply(this, arguments);
 };
 """
-SHEET = f"{ids.SHEET_CONTENT}.children"
+SHEET = f"{ids.SHEET_BODY}.data"
 SLIDE = f"{ids.PRESENT_NEXT_SLIDE}.data"
 
 
@@ -107,4 +107,53 @@ def test_wrm021_moving_to_a_slide_is_one_request(recorded, sign_in_to, storytell
     on_slide(dash_duo, 1, "All states")
     settled(dash_duo)
     assert len(outputs(dash_duo)) == 1 and SLIDE in outputs(dash_duo)[0]
+    assert dash_duo.get_logs() == []
+
+
+# Marks the graphs and tables of the sheet on screen, to tell later whether each was kept (updated in place)
+# or drawn anew.
+MARK = """
+window.vmMarked = [...document.getElementById(arguments[0]).querySelectorAll('.js-plotly-plot, .ag-root-wrapper')];
+return window.vmMarked.length;
+"""
+KEPT = "return window.vmMarked.map((node) => node.isConnected);"
+# What the sheet shows: each graph's traces, each table's cells, the KPI cards, captions and titles.
+DRAWN = """
+const sheet = document.getElementById(arguments[0]);
+const traces = (gd) => JSON.stringify(gd.data.map((t) => [t.type, t.name, t.x, t.y, t.z, t.values, t.labels,
+                                                         t.locations, t.text, t.customdata]));
+return {graphs: [...sheet.querySelectorAll('.js-plotly-plot')].map(traces),
+        tables: [...sheet.querySelectorAll('.ag-root-wrapper')].map((grid) =>
+            [...grid.querySelectorAll('.ag-header-cell-text, .ag-cell')].map((cell) => cell.textContent)),
+        text: [...sheet.querySelectorAll('.vm-kpi, .vm-visual-caption, .vm-visual-title')].map((e) => e.textContent)};
+"""
+
+
+def test_wrm022_a_view_change_on_the_same_sheet_updates_its_graphs_and_tables_in_place(sign_in_to, new_user):
+    """Drawing a graph or a table from nothing costs more than redrawing it: on the same sheet, a view change
+    keeps them and sets their new figures and rows, and the sheet then shows exactly what a page opened on
+    that view shows. Another sheet is drawn anew."""
+    dash_duo = sign_in_to(new_user())
+    wait_for_sheet(dash_duo, "overview")
+    content = ids.SHEET_CONTENT
+    assert dash_duo.driver.execute_script(MARK, content) >= 5  # four graphs and a table
+    by_revenue = dash_duo.driver.execute_script(DRAWN, content)
+
+    choose_metric(dash_duo, "Orders")
+    until(lambda: dash_duo.driver.execute_script(DRAWN, content)["graphs"] != by_revenue["graphs"], timeout=15)
+    settled(dash_duo)
+    assert all(dash_duo.driver.execute_script(KEPT))
+    in_place = dash_duo.driver.execute_script(DRAWN, content)
+    assert in_place["tables"] != by_revenue["tables"]  # the top stores by orders
+
+    dash_duo.driver.refresh()  # the address holds the view: a page opened on it
+    wait_for_sheet(dash_duo, "overview")
+    settled(dash_duo)
+    assert metric(dash_duo) == "Orders"
+    assert dash_duo.driver.execute_script(DRAWN, content) == in_place
+
+    dash_duo.driver.execute_script(MARK, content)
+    choose_sheet(dash_duo, "Store comparison", "store-comparison")
+    settled(dash_duo)
+    assert not any(dash_duo.driver.execute_script(KEPT))
     assert dash_duo.get_logs() == []
