@@ -16,6 +16,7 @@ from accounts.demo import PARTNER_BRAND
 from accounts.requests import CSRF_COOKIE
 from core import ids
 from tests.integration.conftest import sign_in_client
+from tests.integration.dash_requests import view_request
 
 VIEW_STATE = "vm-view-state"
 GRAPH, REMOVE = ids.graph()["type"], ids.remove_filter()["type"]
@@ -65,30 +66,12 @@ def sync_payload(client, dashboard_id: str, sheet: str, *, clicked: tuple[str, s
     }
     plain = {f"{ids.SHEET_TABS}.value": sheet, f"{ids.REQUESTED_STATE}.data": None,
              f"{ids.DASHBOARD_ID}.data": dashboard_id}
-    spec = next(d for d in client.get("/_dash-dependencies").json if d["output"].startswith(f"..{VIEW_STATE}.data..."))
-
-    def expand(component: str, prop: str, with_value: bool):
-        prop = prop.split("@")[0]
-        if not component.startswith("{"):
-            item = {"id": component, "property": prop}
-            return {**item, "value": plain.get(f"{component}.{prop}")} if with_value else item
-        key, entries = items.get(json.loads(component)["type"], ("", []))
-        out = []
-        for entry, values in entries:
-            item = {"id": pattern_id(json.loads(component)["type"], key, entry), "property": prop}
-            out.append({**item, "value": values.get(prop)} if with_value else item)
-        return out
-
-    outputs = []
-    for part in spec["output"].strip(".").split("..."):
-        component, _, prop = part.rpartition(".")
-        outputs.append(expand(component, prop, False))
+    components = {pattern: [(pattern_id(pattern, key, entry), values) for entry, values in entries]
+                  for pattern, (key, entries) in items.items()}
     changed = json.dumps(pattern_id(kind, "visual" if kind == GRAPH else "control", name), sort_keys=True,
                          separators=(",", ":"))
-    return {"output": spec["output"], "outputs": outputs,
-            "inputs": [expand(i["id"], i["property"], True) for i in spec["inputs"]],
-            "state": [expand(s["id"], s["property"], True) for s in spec["state"]],
-            "changedPropIds": [f"{changed}.{'clickData' if kind == GRAPH else 'n_clicks'}"]}
+    return view_request(client, plain=plain, components=components,
+                        changed=[f"{changed}.{'clickData' if kind == GRAPH else 'n_clicks'}"])
 
 
 def post(client, payload):

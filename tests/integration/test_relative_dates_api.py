@@ -11,6 +11,7 @@ import pytest
 
 from core import ids
 from core.runtime import EXTENSION
+from tests.integration.dash_requests import view_request
 
 BOOKMARKS = "/api/v1/dashboards/restaurant/bookmarks"
 PREVIOUS_MONTH = {"sheet": "overview", "filters": {"date_range": "previous-month"}, "parameters": {"grain": "month"}}
@@ -83,26 +84,10 @@ def sync(api, *, preset: str, dates: tuple[str, str], changed: str) -> dict:
         "vm-date-preset": {"date_range": {"value": preset}},
     }
     plain = {f"{ids.SHEET_TABS}.value": "overview", f"{ids.DASHBOARD_ID}.data": "restaurant"}
-    spec = next(d for d in client.get("/_dash-dependencies").json
-                if d["output"].startswith(f"..{ids.VIEW_STATE}.data..."))
-
-    def expand(component: str, prop: str, with_value: bool):
-        prop = prop.split("@")[0]
-        if not component.startswith("{"):
-            item = {"id": component, "property": prop}
-            return {**item, "value": plain.get(f"{component}.{prop}")} if with_value else item
-        kind = json.loads(component)["type"]
-        items = []
-        for control_id, values in entries.get(kind, {}).items():
-            item = {"id": {"control": control_id, "type": kind}, "property": prop}
-            items.append({**item, "value": values[prop]} if with_value else item)
-        return items
-
-    outputs = [expand(*part.rpartition(".")[::2], False) for part in spec["output"].strip(".").split("...")]
-    response = client.post("/_dash-update-component", headers=api.headers, json={
-        "output": spec["output"], "outputs": outputs, "changedPropIds": [changed],
-        "inputs": [expand(i["id"], i["property"], True) for i in spec["inputs"]],
-        "state": [expand(s["id"], s["property"], True) for s in spec["state"]]})
+    components = {kind: [({"control": control_id, "type": kind}, values) for control_id, values in of_kind.items()]
+                  for kind, of_kind in entries.items()}
+    response = client.post("/_dash-update-component", headers=api.headers,
+                           json=view_request(client, plain=plain, components=components, changed=[changed]))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return response.json["response"]
 

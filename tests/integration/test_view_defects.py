@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from accounts.requests import CSRF_COOKIE
+from tests.integration.dash_requests import controls_of, view_request
 
 VIEW_STATE = "vm-view-state"
 SHEET_TABS = "sheet-tabs"
@@ -70,52 +71,21 @@ def test_vdef002_bookmark_with_a_non_text_sheet_is_422_and_creates_nothing(analy
 
 # The controls callback (``sync``) --------------------------------------------------------------------
 
-def controls_of(client, dashboard_id: str) -> tuple[dict, dict]:
-    """``(selects, dates)`` of a dashboard at their defaults: ``{id: value}`` and ``{id: [start, end]}``."""
-    board = next(d for d in client.get("/api/v1/dashboards").json if d["id"] == dashboard_id)
-    selects = {c["id"]: c["default"] for c in board["controls"] if c["type"] != "date_range"}
-    dates = {c["id"]: list(c["default"]) for c in board["controls"] if c["type"] == "date_range"}
-    return selects, dates
-
-
 def sync_payload(client, dashboard_id: str, sheet, selects: dict, dates: dict) -> dict:
-    """What dash-renderer sends to the callback whose first output is ``vm-view-state.data`` when a select
-    changes: every pattern input and output lists the given controls (ids as sent, forged or not)."""
-    spec = next(d for d in client.get("/_dash-dependencies").json
-                if d["output"].startswith(f"..{VIEW_STATE}.data..."))
-    controls = {SELECT: list(selects), DATE: list(dates), PRESET: list(dates)}
-    values = {(SELECT, "value"): selects,
-              (DATE, "start_date"): {k: v[0] for k, v in dates.items()},
-              (DATE, "end_date"): {k: v[1] for k, v in dates.items()},
-              (PRESET, "value"): {k: "custom" for k in dates}}
+    """What dash-renderer sends to the view callback when a select changes: every pattern input and output
+    lists the given controls (ids as sent, forged or not)."""
+    components = {
+        SELECT: [({"control": c, "type": SELECT}, {"value": v}) for c, v in selects.items()],
+        DATE: [({"control": c, "type": DATE}, {"start_date": v[0], "end_date": v[1]}) for c, v in dates.items()],
+        PRESET: [({"control": c, "type": PRESET}, {"value": "custom"}) for c in dates],
+    }
     plain = {f"{SHEET_TABS}.value": sheet, f"{REQUESTED_STATE}.data": None, f"{DASHBOARD_ID}.data": dashboard_id}
-
-    def expand(component: str, prop: str, with_value: bool):
-        prop = prop.split("@")[0]
-        if component.startswith("{"):
-            kind = json.loads(component)["type"]
-            # Patterns with no component of this dashboard's controls (graphs, chips) send an empty list.
-            items = [{"id": {"control": c, "type": kind}, "property": prop} for c in controls.get(kind, [])]
-            if with_value:
-                for item in items:
-                    item["value"] = values[(kind, prop)][item["id"]["control"]]
-            return items
-        item = {"id": component, "property": prop}
-        return {**item, "value": plain.get(f"{component}.{prop}")} if with_value else item
-
-    outputs = []
-    for part in spec["output"].strip(".").split("..."):
-        component, _, prop = part.rpartition(".")
-        outputs.append(expand(component, prop, False))
     if selects:
         first = json.dumps({"control": next(iter(selects)), "type": SELECT}, sort_keys=True, separators=(",", ":"))
         changed = f"{first}.value"
     else:
         changed = f"{SHEET_TABS}.value"
-    return {"output": spec["output"], "outputs": outputs,
-            "inputs": [expand(i["id"], i["property"], True) for i in spec["inputs"]],
-            "state": [expand(s["id"], s["property"], True) for s in spec["state"]],
-            "changedPropIds": [changed]}
+    return view_request(client, plain=plain, components=components, changed=[changed])
 
 
 def post(client, payload):
