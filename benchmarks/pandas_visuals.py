@@ -268,7 +268,7 @@ def r_compare_category_mix(t: Tables, ctx: QueryContext) -> pd.DataFrame:
     mix["share"] = mix[basis] / total.where(total != 0)
     mix = mix.merge(t["r_categories"][["category", "sort_order"]], on="category").rename(
         columns={"sort_order": "_sort"})
-    return rq._label_stores(mix, stores).drop(columns=["_sort"])
+    return rq._label_stores(mix, stores)
 
 
 def _chain_weekly(t: Tables, ctx: QueryContext) -> pd.DataFrame:
@@ -300,7 +300,7 @@ def r_compare_support(t: Tables, ctx: QueryContext) -> pd.DataFrame:
     out = c.assign(score=c["score"].astype(float)).groupby(["store_id", "category"]).agg(
         calls=("score", "size"), score=("score", "mean")).reset_index()
     out["_sort"] = _support_sort(out["category"])
-    return rq._label_stores(out, stores).drop(columns=["_sort"])
+    return rq._label_stores(out, stores)
 
 
 def owner_store(t: Tables, ctx: QueryContext) -> pd.DataFrame:

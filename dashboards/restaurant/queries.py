@@ -24,6 +24,7 @@ from declarations.model import Option
 METRICS = ("revenue", "orders", "avg_ticket")
 GRAINS = ("day", "week", "month")
 SUPPORT_CATEGORIES = ("restaurant", "delivery", "app", "payment")
+LOCATION = ("state", "city", "address")
 
 WEEK = "CAST(date_trunc('week', s.day + INTERVAL '1 day') - INTERVAL '1 day' AS DATE)"
 MONTH = "CAST(date_trunc('month', s.day) AS DATE)"
@@ -98,6 +99,18 @@ def location_filters(where: Where, ctx: QueryContext) -> Where:
             .any_of("st.address", "addresses", ctx.values("address")))
 
 
+def located(ctx: QueryContext) -> bool:
+    """Whether a location filter applies (``location_filters`` adds a condition on ``r_stores st``)."""
+    return any(ctx.values(control) for control in LOCATION)
+
+
+def stores_join(ctx: QueryContext, alias: str = "s") -> str:
+    """The join with ``r_stores st`` that the location filters need, or nothing when none applies: a
+    statement's result is small, and the join costs about a millisecond of its few (docs/architecture.md,
+    "What a statement costs")."""
+    return f"JOIN r_stores st ON st.store_id = {alias}.store_id" if located(ctx) else ""
+
+
 def days_in_range(week_start: pd.Series, ctx: QueryContext) -> pd.Series:
     """How many days of each week lie in the selected period: 7, or fewer for the weeks cut by its edges."""
     start, end = (np.datetime64(d, "D") for d in ctx.date_range())
@@ -154,7 +167,7 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
                CAST(SUM(CASE WHEN s.day >= :c0 THEN s.orders END) AS DOUBLE PRECISION) AS orders,
                CAST(SUM(CASE WHEN s.day <= :p1 THEN s.revenue END) AS DOUBLE PRECISION) AS prev_revenue,
                CAST(SUM(CASE WHEN s.day <= :p1 THEN s.orders END) AS DOUBLE PRECISION) AS prev_orders
-        FROM {sales_table(engine, ctx)} JOIN r_stores st ON st.store_id = s.store_id
+        FROM {sales_table(engine, ctx)} {stores_join(ctx)}
         {sales.sql}""", sales.params).iloc[0]
     calls = calls_where(ctx, period=span)
     calls.params.update(c0=current[0], p1=previous[1])
@@ -162,7 +175,7 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         SELECT AVG(CASE WHEN c.day >= :c0 THEN CAST(c.score AS DOUBLE PRECISION) END) AS score,
                AVG(CASE WHEN c.day <= :p1 THEN CAST(c.score AS DOUBLE PRECISION) END) AS prev_score,
                COUNT(CASE WHEN c.day >= :c0 THEN 1 END) AS calls
-        FROM r_support_calls c JOIN r_stores st ON st.store_id = c.store_id
+        FROM r_support_calls c {stores_join(ctx, "c")}
         {calls.sql}""", calls.params).iloc[0]
     if pd.isna(s["revenue"]) and not c["calls"]:
         return pd.DataFrame(columns=["kpi", "value", "previous", "format", "better"])
@@ -183,13 +196,18 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 
 def by_state(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     metric = metric_of(ctx)
-    where = sales_where(ctx)
+    sales, stores = sales_where(ctx, location=False), location_filters(Where(), ctx)
+    # Sales per store first, then per state: the stores are counted without a COUNT(DISTINCT).
     return engine.query(f"""
-        SELECT st.state, st.state_code, COUNT(DISTINCT st.store_id) AS stores, {metric_sql(metric)} AS {metric}
-        FROM {sales_table(engine, ctx)} JOIN r_stores st ON st.store_id = s.store_id
-        {where.sql}
+        SELECT st.state, st.state_code, COUNT(*) AS stores, {metric_sql(metric)} AS {metric}
+        FROM (SELECT s.store_id, SUM(s.revenue) AS revenue, SUM(s.orders) AS orders
+              FROM {sales_table(engine, ctx)}
+              {sales.sql}
+              GROUP BY s.store_id) s
+        JOIN r_stores st ON st.store_id = s.store_id
+        {stores.sql}
         GROUP BY st.state, st.state_code
-        ORDER BY st.state""", where.params)
+        ORDER BY st.state""", {**sales.params, **stores.params})
 
 
 def trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
@@ -197,7 +215,7 @@ def trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     where = sales_where(ctx)
     frame = engine.query(f"""
         SELECT {period_sql(grain)} AS period, {metric_sql(metric)} AS {metric}
-        FROM {sales_table(engine, ctx)} JOIN r_stores st ON st.store_id = s.store_id
+        FROM {sales_table(engine, ctx)} {stores_join(ctx)}
         {where.sql}
         GROUP BY period
         ORDER BY period""", where.params)
@@ -207,13 +225,15 @@ def trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 def by_category(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     metric = metric_of(ctx)
     where = sales_where(ctx)
+    # Grouped before the join with the categories, which only orders the few rows.
     return engine.query(f"""
-        SELECT s.category, {metric_sql(metric)} AS {metric},
-               CAST(SUM(s.items_sold) AS DOUBLE PRECISION) AS items_sold
-        FROM r_sales s JOIN r_stores st ON st.store_id = s.store_id
+        SELECT s.category, s.{metric}, s.items_sold
+        FROM (SELECT s.category, {metric_sql(metric)} AS {metric},
+                     CAST(SUM(s.items_sold) AS DOUBLE PRECISION) AS items_sold
+              FROM r_sales s {stores_join(ctx)}
+              {where.sql}
+              GROUP BY s.category) s
         JOIN r_categories cat ON cat.category = s.category
-        {where.sql}
-        GROUP BY s.category, cat.sort_order
         ORDER BY cat.sort_order""", where.params)
 
 
@@ -223,7 +243,7 @@ def support_trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     where = calls_where(ctx)
     frame = engine.query(f"""
         SELECT {period_sql(grain, 'c.day')} AS period, c.category, COUNT(*) AS calls, {_SCORE} AS score
-        FROM r_support_calls c JOIN r_stores st ON st.store_id = c.store_id
+        FROM r_support_calls c {stores_join(ctx, "c")}
         {where.sql}
         GROUP BY period, c.category
         ORDER BY period, MIN({_SUPPORT_ORDER})""", where.params)
@@ -233,7 +253,7 @@ def support_trend(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 def top_stores(engine: DataEngine, ctx: QueryContext, limit: int = 10) -> pd.DataFrame:
     """The stores with the highest value of the selected metric, with their other figures."""
     metric = metric_of(ctx)
-    sales = sales_where(ctx)
+    sales, stores = sales_where(ctx, location=False), location_filters(Where(), ctx)
     calls = calls_where(ctx, location=False)
     frame = engine.query(f"""
         WITH support AS (
@@ -245,7 +265,7 @@ def top_stores(engine: DataEngine, ctx: QueryContext, limit: int = 10) -> pd.Dat
             SELECT s.store_id, CAST(SUM(s.revenue) AS DOUBLE PRECISION) AS revenue,
                    CAST(SUM(s.orders) AS DOUBLE PRECISION) AS orders,
                    {metric_sql(metric)} AS metric_value
-            FROM {sales_table(engine, ctx)} JOIN r_stores st ON st.store_id = s.store_id
+            FROM {sales_table(engine, ctx)}
             {sales.sql}
             GROUP BY s.store_id
         )
@@ -253,8 +273,9 @@ def top_stores(engine: DataEngine, ctx: QueryContext, limit: int = 10) -> pd.Dat
                sales.revenue / NULLIF(sales.orders, 0) AS avg_ticket, support.support_score
         FROM sales JOIN r_stores st ON st.store_id = sales.store_id
         LEFT JOIN support ON support.store_id = sales.store_id
+        {stores.sql}
         ORDER BY sales.metric_value DESC, st.address
-        LIMIT {int(limit)}""", {**calls.params, **sales.params})
+        LIMIT {int(limit)}""", {**calls.params, **sales.params, **stores.params})
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame
 
@@ -282,42 +303,52 @@ def _compared_stores(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         if len(chosen) >= 2:
             return chosen.assign(role="selected")[_STORE_COLUMNS]
     ranked = _revenue_ranking(engine, ctx.with_filters(address=[]))
+    if len(ranked) == 1:
+        return _stores_at(ranked, [0], ["best"])
+    return _stores_at(ranked, [0, -1], ["best", "worst"])
+
+
+def _stores_at(ranked: pd.DataFrame, positions: list[int], roles: list[str]) -> pd.DataFrame:
+    """The stores at ``positions`` of ``ranked`` with their roles (none when ``ranked`` is empty)."""
     if ranked.empty:
         return pd.DataFrame(columns=_STORE_COLUMNS)
-    best, worst = ranked.iloc[[0]].assign(role="best"), ranked.iloc[[-1]].assign(role="worst")
-    chosen = best if len(ranked) == 1 else pd.concat([best, worst], ignore_index=True)
-    return chosen[_STORE_COLUMNS].reset_index(drop=True)
+    columns = {c: ranked[c].to_numpy()[positions] for c in _STORE_COLUMNS[:-1]}
+    return pd.DataFrame({**columns, "role": roles})
 
 
 def _revenue_ranking(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """Stores with sales within the filters, highest revenue first."""
-    where = sales_where(ctx)
+    sales, stores = sales_where(ctx, location=False), location_filters(Where(), ctx)
     return engine.query(f"""
-        SELECT st.store_id, st.address, st.city, st.state_code, SUM(s.revenue) AS revenue
-        FROM {sales_table(engine, ctx)} JOIN r_stores st ON st.store_id = s.store_id
-        {where.sql}
-        GROUP BY st.store_id, st.address, st.city, st.state_code
-        ORDER BY revenue DESC, st.address""", where.params)
+        SELECT st.store_id, st.address, st.city, st.state_code, s.revenue
+        FROM (SELECT s.store_id, SUM(s.revenue) AS revenue
+              FROM {sales_table(engine, ctx)}
+              {sales.sql}
+              GROUP BY s.store_id) s
+        JOIN r_stores st ON st.store_id = s.store_id
+        {stores.sql}
+        ORDER BY s.revenue DESC, st.address""", {**sales.params, **stores.params})
 
 
 def _label_stores(frame: pd.DataFrame, stores: pd.DataFrame) -> pd.DataFrame:
     """Puts each row's store address and role before its figures; stores in the order of ``stores``, then
-    each store's rows by time and by ``_sort`` when the frame has them. Rows of other stores are dropped.
+    each store's rows by time and by ``_sort`` when the frame has them (``_sort`` is then dropped). Rows of
+    other stores are dropped.
 
-    The frames are small (a few stores), so this takes positions and arrays rather than merging and
-    sorting frames, whose fixed costs would outweigh the work."""
+    The frames are a few dozen rows at most, so this orders row numbers in Python and takes each column's
+    rows from its array once: merging and sorting frames would cost several times the work in pandas'
+    fixed costs."""
     time = [c for c in ("period", "week_start") if c in frame.columns]
-    figures = [c for c in frame.columns if c not in (*time, "store_id")]
-    store = pd.Index(stores["store_id"]).get_indexer(frame["store_id"])
-    # np.lexsort sorts by its last key first, stably.
-    keys = [frame[c].to_numpy() for c in reversed([*time, *(["_sort"] if "_sort" in frame.columns else [])])]
-    rows = np.lexsort([*keys, store])
-    rows = rows[store[rows] >= 0]
-    chosen = store[rows]
-    columns = {c: frame[c].array.take(rows) for c in time}
-    columns["address"] = stores["address"].array.take(chosen)
-    columns["role"] = stores["role"].array.take(chosen)
-    columns.update({c: frame[c].array.take(rows) for c in figures})
+    keys = [frame[c].to_numpy() for c in (*time, *(["_sort"] if "_sort" in frame.columns else []))]
+    figures = [c for c in frame.columns if c not in (*time, "store_id", "_sort")]
+    position = {store: i for i, store in enumerate(stores["store_id"].tolist())}
+    store = [position.get(s, -1) for s in frame["store_id"].tolist()]
+    rows = sorted((i for i, p in enumerate(store) if p >= 0), key=lambda i: (store[i], *(k[i] for k in keys)))
+    chosen = [store[i] for i in rows]
+    columns = {c: frame[c].to_numpy()[rows] for c in time}
+    columns["address"] = stores["address"].to_numpy()[chosen]
+    columns["role"] = stores["role"].to_numpy()[chosen]
+    columns.update({c: frame[c].to_numpy()[rows] for c in figures})
     return pd.DataFrame(columns)
 
 
@@ -378,7 +409,7 @@ def compare_category_mix(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
                mix.{basis} / NULLIF(SUM(mix.{basis}) OVER (PARTITION BY mix.store_id), 0) AS share,
                cat.sort_order AS _sort
         FROM mix JOIN r_categories cat ON cat.category = mix.category""", where.params)
-    return _label_stores(frame, stores).drop(columns=["_sort"])
+    return _label_stores(frame, stores)
 
 
 def compare_weekly_sales(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
@@ -424,7 +455,7 @@ def compare_support(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         FROM r_support_calls c
         {where.sql}
         GROUP BY c.store_id, c.category""", where.params)
-    return _label_stores(frame, stores).drop(columns=["_sort"])
+    return _label_stores(frame, stores)
 
 
 # Owner view -----------------------------------------------------------------------------------------
@@ -447,10 +478,7 @@ def _owner_store(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
                               f"{where.sql} ORDER BY st.address", where.params)
         if not chosen.empty:
             return chosen.iloc[[0]].assign(role="selected").reset_index(drop=True)
-    ranked = _revenue_ranking(engine, ctx.with_filters(address=[]))
-    if ranked.empty:
-        return pd.DataFrame(columns=_STORE_COLUMNS)
-    return ranked.iloc[[-1]].assign(role="lowest")[_STORE_COLUMNS].reset_index(drop=True)
+    return _stores_at(_revenue_ranking(engine, ctx.with_filters(address=[])), [-1], ["lowest"])
 
 
 def owner_profile(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
@@ -466,12 +494,15 @@ def owner_profile(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
             FROM {sales_table(engine, ctx)}
             {where.sql}
             GROUP BY s.store_id
+        ), ranked AS (
+            SELECT store_id, revenue, SUM(revenue) OVER () AS chain_revenue,
+                   RANK() OVER (ORDER BY revenue DESC) AS revenue_rank
+            FROM totals
         )
         SELECT st.address, st.city, st.state, st.owner, st.size, st.seats, t.revenue,
-               (SELECT SUM(revenue) FROM totals) / {_CHAIN_STORES} AS chain_average_revenue,
-               (SELECT COUNT(*) FROM totals WHERE totals.revenue > t.revenue) + 1 AS revenue_rank,
+               t.chain_revenue / {_CHAIN_STORES} AS chain_average_revenue, t.revenue_rank,
                {_CHAIN_STORES} AS stores
-        FROM totals t JOIN r_stores st ON st.store_id = t.store_id
+        FROM ranked t JOIN r_stores st ON st.store_id = t.store_id
         WHERE t.store_id = :store""", where.params)
     if frame.empty:
         return frame
