@@ -105,9 +105,8 @@ def located(ctx: QueryContext) -> bool:
 
 
 def stores_join(ctx: QueryContext, alias: str = "s") -> str:
-    """The join with ``r_stores st`` that the location filters need, or nothing when none applies: a
-    statement's result is small, and the join costs about a millisecond of its few (docs/architecture.md,
-    "What a statement costs")."""
+    """The join with ``r_stores st`` that the location filters need, or nothing when none applies: the
+    join alone costs a statement about a millisecond (docs/architecture.md, "What a statement costs")."""
     return f"JOIN r_stores st ON st.store_id = {alias}.store_id" if located(ctx) else ""
 
 
