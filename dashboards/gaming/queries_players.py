@@ -319,7 +319,7 @@ def rg_flagged(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     zs = [z for z, _ in RG_SIGNALS]
     labels = [label for _, label in RG_SIGNALS]
     reasons = []
-    for row in top[zs].to_numpy(dtype="float64"):
+    for row in _signal_matrix(top):
         # The deviating signals, strongest first (ties in the signals' order).
         deviating = sorted((i for i, z in enumerate(row) if z >= DEVIATION_Z), key=lambda i: -row[i])
         reasons.append(", ".join(labels[i] for i in deviating))
@@ -334,12 +334,19 @@ def rg_flagged(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 def rg_summary(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
     """Flagged players per brand and deviating signal (a player counts once per deviating signal)."""
     players = _rg_players(engine, ctx)
-    deviating = players[[z for z, _ in RG_SIGNALS]].to_numpy(dtype="float64") >= DEVIATION_Z
+    deviating = _signal_matrix(players) >= DEVIATION_Z
     counts: dict[tuple, np.ndarray] = {}
     for brand, code, row in zip(players["brand"].tolist(), players["brand_code"].tolist(), deviating,
                                 strict=True):
         counts[brand, code] = counts.get((brand, code), 0) + row
     rows = [(brand, code, label, int(n)) for (brand, code), signals in sorted(counts.items())
             for (_, label), n in zip(RG_SIGNALS, signals, strict=True) if n > 0]
-    frame = pd.DataFrame(rows, columns=["brand", "brand_code", "signal", "players"])
-    return frame.astype({"signal": "str", "players": "int64"})
+    brands, codes, labels, numbers = (list(c) for c in zip(*rows, strict=True)) if rows else ([], [], [], [])
+    # Built with its dtypes: a DataFrame.astype afterwards cost more than the rest of the visual.
+    return pd.DataFrame({"brand": np.array(brands, dtype=object), "brand_code": np.array(codes, dtype=object),
+                         "signal": pd.array(labels, dtype="str"), "players": np.array(numbers, dtype="int64")})
+
+
+def _signal_matrix(players: pd.DataFrame) -> np.ndarray:
+    """The players' z-scores, one row per player and one column per signal (``RG_SIGNALS``' order)."""
+    return np.column_stack([players[z].to_numpy(dtype="float64") for z, _ in RG_SIGNALS])

@@ -524,6 +524,18 @@ def test_gqry015_rg_summary(engine, f, contexts, combo):
     assert_frames(summary, expected, ["brand", "signal"])     # all flagged players, not only the table's
 
 
+def test_gqry021_nobody_flagged_gives_empty_visuals_with_their_columns_and_types(engine, contexts):
+    flagged_somewhere = queries.rg_summary(engine, contexts["original"])
+    assert not flagged_somewhere.empty
+    nobody = contexts["original"].with_filters(country=["ZZ"])  # no player lives there
+    summary = queries.rg_summary(engine, nobody)
+    assert summary.empty and list(summary.columns) == list(flagged_somewhere.columns)
+    assert summary["players"].dtype == flagged_somewhere["players"].dtype == "int64"
+    assert summary["signal"].dtype == flagged_somewhere["signal"].dtype == "str"
+    flagged = queries.rg_flagged(engine, nobody)
+    assert flagged.empty and list(flagged.columns) == list(queries.rg_flagged(engine, contexts["original"]).columns)
+
+
 # ------------------------------------------------------------------------------------------------
 # Game releases
 
