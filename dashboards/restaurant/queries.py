@@ -24,7 +24,6 @@ from declarations.model import Option
 METRICS = ("revenue", "orders", "avg_ticket")
 GRAINS = ("day", "week", "month")
 SUPPORT_CATEGORIES = ("restaurant", "delivery", "app", "payment")
-LOCATION = ("state", "city", "address")
 
 WEEK = "CAST(date_trunc('week', s.day + INTERVAL '1 day') - INTERVAL '1 day' AS DATE)"
 MONTH = "CAST(date_trunc('month', s.day) AS DATE)"
@@ -99,15 +98,11 @@ def location_filters(where: Where, ctx: QueryContext) -> Where:
             .any_of("st.address", "addresses", ctx.values("address")))
 
 
-def located(ctx: QueryContext) -> bool:
-    """Whether a location filter applies (``location_filters`` adds a condition on ``r_stores st``)."""
-    return any(ctx.values(control) for control in LOCATION)
-
-
 def stores_join(ctx: QueryContext, alias: str = "s") -> str:
-    """The join with ``r_stores st`` that the location filters need, or nothing when none applies: the
-    join alone costs a statement about a millisecond (docs/architecture.md, "What a statement costs")."""
-    return f"JOIN r_stores st ON st.store_id = {alias}.store_id" if located(ctx) else ""
+    """The join with ``r_stores st`` that the location filters need, or nothing when they add no condition:
+    the join alone costs a statement about a millisecond (docs/architecture.md, "What a statement costs")."""
+    located = location_filters(Where(), ctx).conditions
+    return f"JOIN r_stores st ON st.store_id = {alias}.store_id" if located else ""
 
 
 def days_in_range(week_start: pd.Series, ctx: QueryContext) -> pd.Series:
