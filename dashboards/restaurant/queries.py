@@ -162,7 +162,7 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
                CAST(SUM(CASE WHEN s.day <= :p1 THEN s.revenue END) AS DOUBLE PRECISION) AS prev_revenue,
                CAST(SUM(CASE WHEN s.day <= :p1 THEN s.orders END) AS DOUBLE PRECISION) AS prev_orders
         FROM {sales_table(engine, ctx)} {stores_join(ctx)}
-        {sales.sql}""", sales.params).iloc[0]
+        {sales.sql}""", sales.params).to_dict("records")[0]
     calls = calls_where(ctx, period=span)
     calls.params.update(c0=current[0], p1=previous[1])
     c = engine.query(f"""
@@ -170,22 +170,25 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
                AVG(CASE WHEN c.day <= :p1 THEN CAST(c.score AS DOUBLE PRECISION) END) AS prev_score,
                COUNT(CASE WHEN c.day >= :c0 THEN 1 END) AS calls
         FROM r_support_calls c {stores_join(ctx, "c")}
-        {calls.sql}""", calls.params).iloc[0]
+        {calls.sql}""", calls.params).to_dict("records")[0]
     if pd.isna(s["revenue"]) and not c["calls"]:
         return pd.DataFrame(columns=["kpi", "value", "previous", "format", "better"])
 
     def ratio(a, b):
         return a / b if pd.notna(a) and pd.notna(b) and b else float("nan")
 
+    # Read as plain values and built with the figures' dtype: Series rows and DataFrame.astype cost more
+    # than the four rows' arithmetic.
     return pd.DataFrame({
         "kpi": ["Revenue", "Orders", "Average ticket", "Support score"],
-        "value": [s["revenue"], s["orders"], ratio(s["revenue"], s["orders"]), c["score"]],
-        "previous": [s["prev_revenue"], s["prev_orders"], ratio(s["prev_revenue"], s["prev_orders"]),
-                     c["prev_score"]],
+        "value": np.array([s["revenue"], s["orders"], ratio(s["revenue"], s["orders"]), c["score"]],
+                          dtype="float64"),
+        "previous": np.array([s["prev_revenue"], s["prev_orders"], ratio(s["prev_revenue"], s["prev_orders"]),
+                              c["prev_score"]], dtype="float64"),
         "format": ["money", "int", "money", "decimal"],
         # A support score that falls is good news: the cards colour the change accordingly.
         "better": ["higher", "higher", "higher", "lower"],
-    }).astype({"value": float, "previous": float})
+    })
 
 
 def by_state(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
@@ -327,23 +330,31 @@ def _revenue_ranking(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
 def _label_stores(frame: pd.DataFrame, stores: pd.DataFrame) -> pd.DataFrame:
     """Puts each row's store address and role before its figures; stores in the order of ``stores``, then
     each store's rows by time and by ``_sort`` when the frame has them (``_sort`` is then dropped). Rows of
-    other stores are dropped.
+    other stores are dropped."""
+    return pd.DataFrame(_store_rows(frame, stores))
 
-    The frames are a few dozen rows at most, so this orders row numbers in Python and takes each column's
-    rows from its array once: merging and sorting frames would cost several times the work in pandas'
-    fixed costs."""
+
+def _store_rows(frame: pd.DataFrame, stores: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns of ``_label_stores``' frame, as arrays.
+
+    The frames are a few dozen rows at most, so this orders row numbers with one ``numpy.lexsort`` and takes
+    each column's rows from its array once: merging and sorting frames would cost several times the work in
+    pandas' fixed costs, and so would sorting in Python by NumPy scalars."""
     time = [c for c in ("period", "week_start") if c in frame.columns]
     keys = [frame[c].to_numpy() for c in (*time, *(["_sort"] if "_sort" in frame.columns else []))]
     figures = [c for c in frame.columns if c not in (*time, "store_id", "_sort")]
     position = {store: i for i, store in enumerate(stores["store_id"].tolist())}
-    store = [position.get(s, -1) for s in frame["store_id"].tolist()]
-    rows = sorted((i for i, p in enumerate(store) if p >= 0), key=lambda i: (store[i], *(k[i] for k in keys)))
-    chosen = [store[i] for i in rows]
+    store = np.fromiter((position.get(s, -1) for s in frame["store_id"].tolist()), dtype=np.int64,
+                        count=len(frame))
+    kept = np.flatnonzero(store >= 0)
+    # lexsort's last key sorts first: the store, then time, then _sort; ties keep the frame's order.
+    rows = kept[np.lexsort([*(key[kept] for key in reversed(keys)), store[kept]])] if len(kept) else kept
+    chosen = store[rows]
     columns = {c: frame[c].to_numpy()[rows] for c in time}
     columns["address"] = stores["address"].to_numpy()[chosen]
     columns["role"] = stores["role"].to_numpy()[chosen]
     columns.update({c: frame[c].to_numpy()[rows] for c in figures})
-    return pd.DataFrame(columns)
+    return columns
 
 
 def compare_summary(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
@@ -420,10 +431,16 @@ def compare_weekly_sales(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
         {where.sql}
         GROUP BY week_start, s.store_id""", where.params)
     average = _chain_weekly(engine, ctx)
-    labelled = _label_stores(_dates(frame, "week_start"), stores)
-    out = pd.concat([labelled, average.assign(address="Chain average", role="average")], ignore_index=True)
-    out.insert(1, "days_in_range", days_in_range(out["week_start"], ctx))
-    return out[["week_start", "days_in_range", "address", "role", "items_sold", "revenue"]]
+    labelled = _store_rows(_dates(frame, "week_start"), stores)
+    # The stores' rows, then the chain's: one frame built from arrays (concatenating frames costs more).
+    chain = len(average)
+    columns = {"week_start": np.concatenate([labelled["week_start"], average["week_start"].to_numpy()])}
+    columns["days_in_range"] = days_in_range(pd.Series(columns["week_start"]), ctx).to_numpy()
+    for column, chain_value in (("address", "Chain average"), ("role", "average")):
+        columns[column] = np.concatenate([labelled[column], np.full(chain, chain_value, dtype=object)])
+    for column in ("items_sold", "revenue"):
+        columns[column] = np.concatenate([labelled[column], average[column].to_numpy()])
+    return pd.DataFrame(columns)
 
 
 def _chain_weekly(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:

@@ -556,3 +556,36 @@ def test_rqry030_owner_view_december(small_data):
     assert support.at["restaurant", "score"] > support.at["restaurant", "chain_average_score"]
     weekly = queries.owner_weekly(small_data.engine, ctx)
     assert weekly.set_index("week_start")["items_sold"].idxmin() == pd.Timestamp("2021-12-19")
+
+
+def test_rqry031_store_labels_order_rows_by_store_then_time_then_sort_key():
+    stores = pd.DataFrame({"store_id": [7, 3], "address": ["7 Elm St", "3 Oak Ave"], "role": ["best", "worst"]})
+    frame = pd.DataFrame({
+        "period": pd.to_datetime(["2022-02-01", "2022-01-01", "2022-01-01", "2022-01-01", "2022-01-01"]),
+        "store_id": [3, 3, 9, 7, 7],                  # store 9 is not compared: its row is dropped
+        "_sort": [1, 2, 1, 2, 1],
+        "revenue": [30.0, 20.0, 99.0, 72.0, 71.0],
+    })
+    labelled = queries._label_stores(frame, stores)
+    assert list(labelled.columns) == ["period", "address", "role", "revenue"]
+    assert labelled["address"].tolist() == ["7 Elm St", "7 Elm St", "3 Oak Ave", "3 Oak Ave"]
+    assert labelled["role"].tolist() == ["best", "best", "worst", "worst"]
+    assert labelled["revenue"].tolist() == [71.0, 72.0, 20.0, 30.0]   # by time, then by _sort
+    assert labelled["period"].dtype == frame["period"].dtype
+    nobody = queries._label_stores(frame[frame["store_id"] == 9], stores)
+    assert nobody.empty and list(nobody.columns) == ["period", "address", "role", "revenue"]
+
+
+def test_rqry032_weekly_sales_list_each_store_then_the_chain_average(small_data):
+    ctx = context({"filters": {"date_range": ("2022-03-01", "2022-03-31")}})
+    weekly = queries.compare_weekly_sales(small_data.engine, ctx)
+    stores = queries.compared_stores(small_data.engine, ctx)
+    roles = weekly["role"].tolist()
+    assert roles == sorted(roles, key=[*stores["role"], "average"].index)          # stores first, then the chain
+    assert (weekly.loc[weekly["role"] == "average", "address"] == "Chain average").all()
+    assert weekly["week_start"].dtype.kind == "M" and weekly["days_in_range"].dtype == "int64"
+    first = weekly["week_start"].min()
+    assert weekly.loc[weekly["week_start"] == first, "days_in_range"].iloc[0] == (
+        7 - (pd.Timestamp("2022-03-01") - first).days)
+    for role in roles:
+        assert weekly.loc[weekly["role"] == role, "week_start"].is_monotonic_increasing
