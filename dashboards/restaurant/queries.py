@@ -162,7 +162,7 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
                CAST(SUM(CASE WHEN s.day <= :p1 THEN s.revenue END) AS DOUBLE PRECISION) AS prev_revenue,
                CAST(SUM(CASE WHEN s.day <= :p1 THEN s.orders END) AS DOUBLE PRECISION) AS prev_orders
         FROM {sales_table(engine, ctx)} {stores_join(ctx)}
-        {sales.sql}""", sales.params).to_dict("records")[0]
+        {sales.sql}""", sales.params).iloc[0]
     calls = calls_where(ctx, period=span)
     calls.params.update(c0=current[0], p1=previous[1])
     c = engine.query(f"""
@@ -170,15 +170,14 @@ def kpis(engine: DataEngine, ctx: QueryContext) -> pd.DataFrame:
                AVG(CASE WHEN c.day <= :p1 THEN CAST(c.score AS DOUBLE PRECISION) END) AS prev_score,
                COUNT(CASE WHEN c.day >= :c0 THEN 1 END) AS calls
         FROM r_support_calls c {stores_join(ctx, "c")}
-        {calls.sql}""", calls.params).to_dict("records")[0]
+        {calls.sql}""", calls.params).iloc[0]
     if pd.isna(s["revenue"]) and not c["calls"]:
         return pd.DataFrame(columns=["kpi", "value", "previous", "format", "better"])
 
     def ratio(a, b):
         return a / b if pd.notna(a) and pd.notna(b) and b else float("nan")
 
-    # Read as plain values and built with the figures' dtype: Series rows and DataFrame.astype cost more
-    # than the four rows' arithmetic.
+    # Built with the figures' dtype: a DataFrame.astype afterwards costs more than the four rows' arithmetic.
     return pd.DataFrame({
         "kpi": ["Revenue", "Orders", "Average ticket", "Support score"],
         "value": np.array([s["revenue"], s["orders"], ratio(s["revenue"], s["orders"]), c["score"]],
