@@ -347,7 +347,7 @@ def _store_rows(frame: pd.DataFrame, stores: pd.DataFrame) -> dict[str, np.ndarr
                         count=len(frame))
     kept = np.flatnonzero(store >= 0)
     # lexsort's last key sorts first: the store, then time, then _sort; ties keep the frame's order.
-    rows = kept[np.lexsort([*(key[kept] for key in reversed(keys)), store[kept]])] if len(kept) else kept
+    rows = kept[np.lexsort([*(key[kept] for key in reversed(keys)), store[kept]])]
     chosen = store[rows]
     columns = {c: frame[c].to_numpy()[rows] for c in time}
     columns["address"] = stores["address"].to_numpy()[chosen]
