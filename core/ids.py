@@ -131,6 +131,7 @@ SHARE_CHECK = "vm-share-check"  # asks the server whether the page's link still 
 SHARE_STATUS = "vm-share-status"  # why the page's link no longer opens (None while it does)
 SHARE_GONE = "vm-share-gone"  # that reason, shown beside share-owner
 SHARE_SOURCE = "vm-share-source"  # what the share dialog shares: dashboard and state, or a bookmark
+SHARE_REQUEST = "vm-share-request"  # Share clicked: the view to share, once any change under way has answered
 SHARE_DIALOG = "vm-share-dialog"
 SHARE_INTRO = "vm-share-intro"
 SHARE_EXPIRES = "vm-share-expires"

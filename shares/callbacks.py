@@ -28,16 +28,22 @@ def register(app: Dash) -> None:
 
     # The share dialog -----------------------------------------------------------------------------------
 
+    # Share asks for the view on screen through the browser first: the view is an input there, so
+    # dash-renderer holds the request while a change of view is being answered, and Share clicked right
+    # after choosing a filter shares the view chosen, not the one before (a State is read as it stands).
+    app.clientside_callback(ClientsideFunction("viewmark_shares", "request"), Output(ids.SHARE_REQUEST, "data"),
+                            Input(ids.SHARE_OPEN, "n_clicks"), Input(ids.VIEW_STATE, "data"),
+                            State(ids.SHARE_OPEN, "id"), prevent_initial_call=True)
+
     @app.callback(Output(ids.SHARE_DIALOG, "is_open"), Output(ids.SHARE_URL, "value"),
                   Output(ids.SHARE_EXPIRY, "value"), Output(ids.SHARE_SOURCE, "data"),
                   Output(ids.SHARE_INTRO, "children"), Output(ids.SHARE_EXPIRES, "children"),
                   Output(ids.SHARE_COPIED, "children", allow_duplicate=True), Output(ids.SHARE_ERROR, "children"),
                   toast_out,
-                  Input(ids.SHARE_OPEN, "n_clicks"), Input(ids.bookmark_action("share", ALL), "n_clicks"),
+                  Input(ids.SHARE_REQUEST, "data"), Input(ids.bookmark_action("share", ALL), "n_clicks"),
                   Input(ids.SHARE_EXPIRY, "value"),
-                  State(ids.VIEW_STATE, "data"), State(ids.DASHBOARD_ID, "data"), State(ids.SHARE_SOURCE, "data"),
-                  prevent_initial_call=True)
-    def share(_opens, _bookmark_shares, expiry, state, dashboard_id, source):
+                  State(ids.DASHBOARD_ID, "data"), State(ids.SHARE_SOURCE, "data"), prevent_initial_call=True)
+    def share(request, _bookmark_shares, expiry, dashboard_id, source):
         """Share (the view on screen) or a bookmark's Share…: a link, shown in the dialog. Choosing another
         expiry makes a link of the same view with that expiry."""
         target = clicked()
@@ -52,8 +58,8 @@ def register(app: Dash) -> None:
                 return no_update, "", no_update, no_update, no_update, "", "", exc.message, no_update
             return (no_update, absolute_url(link), no_update, no_update, no_update, ui.expires_text(link), "", None,
                     no_update)
-        if target == ids.SHARE_OPEN:
-            source = {"dashboard": dashboard_id, "state": state}
+        if target == ids.SHARE_REQUEST:
+            source = {"dashboard": dashboard_id, "state": as_object(request).get("state")}
         else:
             source = {"dashboard": dashboard_id, "bookmark": as_object(target).get("bookmark")}
         try:

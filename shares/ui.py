@@ -76,6 +76,7 @@ def page_parts(board: Dashboard, token: str | None, name: str | None) -> list:
         dcc.Store(id=ids.SHARE_CHECK),
         dcc.Store(id=ids.SHARE_STATUS),
         dcc.Store(id=ids.SHARE_SOURCE),
+        dcc.Store(id=ids.SHARE_REQUEST),
         share_dialog(board),
         save_dialog(name),
         shares_dialog(),

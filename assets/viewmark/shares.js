@@ -43,6 +43,18 @@
       return COPIED;
     },
 
+    // Share clicked: the view on screen, as the request the server makes the link of. The view is an input
+    // of this callback, so it runs once a change of view under way has answered; a change of view alone
+    // (without a click among the triggers) asks for nothing.
+    request: function (clicks, state, shareId) {
+      var triggered = window.dash_clientside.callback_context.triggered || [];
+      var clicked = triggered.some(function (t) { return t.prop_id === shareId + ".n_clicks"; });
+      if (!clicks || !clicked) {
+        return window.dash_clientside.no_update;
+      }
+      return {state: state, at: Date.now()};
+    },
+
     // On a page opened from a link whose loss is not known yet: ask the server again (a new value each time).
     check: function (state, token, status) {
       if (!token || status) {

@@ -7,6 +7,20 @@ import time
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
+#: The implicit wait dash.testing gives the driver: ``find_element`` waits up to this long for its element.
+IMPLICIT_WAIT_S = 2
+
+
+def now(dash_duo, selector: str, by: str = By.CSS_SELECTOR) -> list:
+    """The elements ``selector`` finds at once, without the driver's implicit wait: a search that finds
+    nothing would wait for it in full, so every check that something is gone would cost two seconds."""
+    driver = dash_duo.driver
+    driver.implicitly_wait(0)
+    try:
+        return driver.find_elements(by, selector)
+    finally:
+        driver.implicitly_wait(IMPLICIT_WAIT_S)
+
 
 def wait_for_sheet(dash_duo, sheet_id: str | None = None, timeout: int = 30) -> None:
     """Waits until the sheet (any, or ``sheet_id``) is drawn and nothing is loading any more."""
@@ -14,7 +28,7 @@ def wait_for_sheet(dash_duo, sheet_id: str | None = None, timeout: int = 30) -> 
     dash_duo.wait_for_element(selector, timeout=timeout)
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if not dash_duo.driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"):
+        if not now(dash_duo, "[data-dash-is-loading='true']"):
             return
         time.sleep(0.1)
     raise AssertionError("the sheet kept loading")

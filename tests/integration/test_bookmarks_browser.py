@@ -18,7 +18,7 @@ from selenium.webdriver.common.keys import Keys
 from bookmarks.ui import dom_id
 from core import ids
 from tests.integration.a11y import assert_accessible
-from tests.integration.browser import click, wait_for_sheet
+from tests.integration.browser import click, now, wait_for_sheet
 
 TOGGLE, NAME, TITLE, MODIFIED = (f"#{i}" for i in (ids.BOOKMARKS_TOGGLE, ids.BOOKMARK_NAME, ids.BANNER_TITLE,
                                                    ids.BANNER_MODIFIED))
@@ -65,7 +65,7 @@ def wait_modified(dash_duo, expected: bool):
 
 
 def open_pane(dash_duo):
-    if not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".offcanvas.show"):
+    if not now(dash_duo, ".offcanvas.show"):
         dash_duo.find_element(TOGGLE).click()
     dash_duo.wait_for_element(f".offcanvas.show {NAME}")
     time.sleep(0.3)  # the slide-in transition
@@ -73,10 +73,10 @@ def open_pane(dash_duo):
 
 def close_pane(dash_duo):
     """Closes the bookmarks pane if it is open (its backdrop covers the page)."""
-    if not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".offcanvas.show"):
+    if not now(dash_duo, ".offcanvas.show"):
         return
     dash_duo.find_element(".offcanvas.show .btn-close").click()
-    until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".offcanvas.show"), timeout=5)
+    until(lambda: not now(dash_duo, ".offcanvas.show"), timeout=5)
 
 
 def add_bookmark(dash_duo, name: str):

@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from core import ids
 from dashboards import registry
 from tests.integration.a11y import assert_accessible
-from tests.integration.browser import click, text_of, wait_for_sheet
+from tests.integration.browser import click, now, text_of, wait_for_sheet
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_dsh001_every_sheet_shows_all_its_visuals_populated_and_accessible(open_
         click(dash_duo, tabs[index])
         wait_for_sheet(dash_duo, sheet.id)
         assert visible_visuals(dash_duo) == [v.id for v in sheet.visuals]
-        assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".vm-empty"), sheet.id
+        assert not now(dash_duo, ".vm-empty"), sheet.id
         graphs = [v for v in sheet.visuals if v.kind == "graph"]
         plotted = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".vm-visual .js-plotly-plot")
         assert len(plotted) == len(graphs), sheet.id
@@ -134,7 +134,8 @@ def test_dsh006_csv_download_holds_the_visual_rows(open_dashboard, dash_duo):
     open_dashboard("/dashboards/restaurant")
     click(dash_duo, dash_duo.find_element("[data-visual='top-stores'] .vm-csv"))
     target = Path(dash_duo.download_path) / "restaurant-top-stores.csv"
-    until(target.exists, timeout=15)
+    # Chromium may show the file under its name before it has written it.
+    until(lambda: target.exists() and target.stat().st_size > 0, timeout=15)
     lines = target.read_text().strip().splitlines()
     assert len(lines) > 1 and "," in lines[0]
     assert dash_duo.get_logs() == []

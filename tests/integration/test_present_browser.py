@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from accounts.demo import DEMO_PASSWORD
 from core import ids
 from tests.integration.a11y import assert_accessible
-from tests.integration.browser import click, text_of, wait_for_sheet
+from tests.integration.browser import click, now, text_of, wait_for_sheet
 from tests.integration.conftest import TEST_PASSWORD, Api, sign_in_client
 from tests.integration.test_bookmarks_browser import choose_metric, metric
 
@@ -67,7 +67,7 @@ def test_prpl001_the_seed_story_by_buttons_keys_and_address(sign_in_to, storytel
     click(dash_duo, dash_duo.find_element(f"#{ids.PRESENT_OPEN}"))
     on_slide(dash_duo, 1, "All states")
     assert "Overview" in text_of(dash_duo, SUMMARY)
-    assert not dash_duo.driver.find_elements(By.ID, ids.FILTER_PANEL)  # no controls panel, no pane
+    assert not now(dash_duo, ids.FILTER_PANEL, By.ID)  # no controls panel, no pane
 
     click(dash_duo, dash_duo.find_element(f"#{ids.PRESENT_NEXT}"))
     on_slide(dash_duo, 2, "Best and worst store")
@@ -222,4 +222,4 @@ def visit(dash_duo, path: str):
 
 def time_to_prepare(dash_duo):
     """Waits until the next slide is prepared (the player's store holds it), as a presenter would talk."""
-    until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"), timeout=15)
+    until(lambda: not now(dash_duo, "[data-dash-is-loading='true']"), timeout=15)

@@ -12,7 +12,7 @@ from selenium.webdriver.common.keys import Keys
 
 from bookmarks.ui import dom_id
 from core import ids
-from tests.integration.browser import click
+from tests.integration.browser import click, now
 from tests.integration.conftest import TEST_PASSWORD, Api, sign_in_client
 
 LIST, TOASTS = f"#{ids.PRESENTATION_LIST}", f"#{ids.PRESENTATION_TOASTS}"
@@ -137,7 +137,7 @@ def save_editor(dash_duo):
 
 
 def dialog_closed(dash_duo):
-    until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"), timeout=10)
+    until(lambda: not now(dash_duo, ".modal.show"), timeout=10)
 
 
 def items_of(api: Api, presentation: int) -> list[str]:
@@ -174,7 +174,7 @@ def test_prbr001_create_reorder_by_keyboard_rename_duplicate_delete(sign_in_to, 
     until(lambda: listed(dash_duo) == [("Quarterly review", "3 slides")], timeout=10)
     # The form is ready for the next one.
     assert dash_duo.find_element(f"#{ids.NEW_PRESENTATION_NAME}").get_attribute("value") == ""
-    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.NEW_PRESENTATION_SLIDES} input:checked")
+    assert not now(dash_duo, f"#{ids.NEW_PRESENTATION_SLIDES} input:checked")
     play = dash_duo.driver.find_element(By.CSS_SELECTOR, f"{LIST} .vm-presentation-play")
     presentation = presentation_id(dash_duo, "Quarterly review")
     assert play.get_attribute("href").endswith(f"/present/{presentation}")

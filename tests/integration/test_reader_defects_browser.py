@@ -11,13 +11,12 @@ import time
 import pytest
 from dash.testing.wait import until
 from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.common.by import By
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.service import SIGN_IN_REFUSED
 from core import ids
 from tests.integration.a11y import assert_accessible
-from tests.integration.browser import click, wait_for_sheet
+from tests.integration.browser import click, now, wait_for_sheet
 from tests.integration.conftest import TEST_PASSWORD, Api, sign_in_client
 
 TITLE = f"#{ids.BANNER_TITLE}"
@@ -110,7 +109,7 @@ def test_rdr001_long_bookmark_name_is_truncated_in_banner_and_pane(sign_in_to, n
     until(lambda: LONG_NAME in dash_duo.find_element(TITLE).get_attribute("textContent"), timeout=10)
     wait_for_sheet(dash_duo, "store-comparison")
     dash_duo.find_element(".offcanvas.show .btn-close").click()
-    until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".offcanvas.show"), timeout=5)
+    until(lambda: not now(dash_duo, ".offcanvas.show"), timeout=5)
 
     assert page_fits(dash_duo), "the page scrolls sideways"
     assert height(dash_duo, ".vm-banner") == before, "the banner grew"

@@ -23,7 +23,7 @@ from db.base import utcnow
 from shares.service import GONE
 from shares.ui import day
 from tests.integration.a11y import assert_accessible
-from tests.integration.browser import click, text_of, wait_for_sheet
+from tests.integration.browser import click, now, text_of, wait_for_sheet
 from tests.integration.conftest import TEST_PASSWORD
 from tests.integration.test_bookmarks_browser import (
     add_bookmark,
@@ -84,7 +84,7 @@ def share_view(dash_duo) -> str:
 
 def close_dialog(dash_duo):
     dash_duo.find_element(f"{DIALOG} .btn-close").click()
-    until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"), timeout=5)
+    until(lambda: not now(dash_duo, ".modal.show"), timeout=5)
 
 
 def token_of(link: str) -> str:
@@ -145,7 +145,7 @@ def test_shbr001_share_from_the_banner_shows_the_link_and_copy_says_copied(sign_
     # The focus is back on Copy, and Esc closes the dialog.
     assert dash_duo.driver.switch_to.active_element.get_attribute("id") == ids.SHARE_COPY
     dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
-    until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"), timeout=5)
+    until(lambda: not now(dash_duo, ".modal.show"), timeout=5)
     open_pane(dash_duo)
     field = dash_duo.find_element(f"#{ids.BOOKMARK_NAME}")
     field.click()
@@ -274,7 +274,7 @@ def test_shbr004_my_shared_links_counts_openings_and_revoke_ends_a_link(sign_in_
 
 def close_dialog_named(dash_duo, dialog_id: str):
     dash_duo.find_element(f"#{dialog_id} .btn-close").click()
-    until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"), timeout=5)
+    until(lambda: not now(dash_duo, ".modal.show"), timeout=5)
 
 
 # From one user to another ----------------------------------------------------------------------------
@@ -303,7 +303,7 @@ def test_shbr005_shared_opened_saved_then_revoked_while_open(sign_in_to, api_as)
     until(lambda: name.get_attribute("value") == "View shared by analyst", timeout=10)
     dash_duo.find_element(f"#{ids.SAVE_SHARE_CONFIRM}").click()
     dash_duo.wait_for_contains_text(TOASTS, "Saved “View shared by analyst” to your bookmarks", timeout=10)
-    until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"), timeout=5)
+    until(lambda: not now(dash_duo, ".modal.show"), timeout=5)
     open_pane(dash_duo)
     until(lambda: "View shared by analyst" in listed(dash_duo), timeout=10)
     close_pane(dash_duo)
@@ -340,7 +340,7 @@ def test_shbr006_saving_a_link_revoked_meanwhile_says_it_is_gone(sign_in_to, api
     dash_duo.find_element(f"#{ids.SHARE_SAVE}").click()
     dash_duo.wait_for_text_to_equal(f"#{ids.SHARE_GONE}", GONE, timeout=10)
     assert not dash_duo.find_element(f"#{ids.SHARE_SAVE}").is_enabled()
-    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show")  # no save dialog
+    assert not now(dash_duo, ".modal.show")  # no save dialog
     no_errors(dash_duo)
 
 
@@ -367,5 +367,25 @@ def test_shbr007_the_address_keeps_the_link_until_the_view_changes(sign_in_to, a
     # A reload of the changed view opens it, with no trace of the link.
     dash_duo.driver.refresh()
     wait_for_sheet(dash_duo, "store-comparison")
-    assert metric(dash_duo) == "Average ticket" and not dash_duo.driver.find_elements(By.ID, ids.SHARE_OWNER)
+    assert metric(dash_duo) == "Average ticket" and not now(dash_duo, ids.SHARE_OWNER, By.ID)
+    no_errors(dash_duo)
+
+
+def test_shbr008_share_clicked_as_the_view_changes_shares_the_view_chosen(sign_in_to, new_user):
+    dash_duo = sign_in_to(new_user())
+    orders = dash_duo.driver.find_element(
+        By.XPATH, "//div[@data-control='metric']//label[normalize-space()='Orders']")
+    # Both clicks in one go: Share is clicked while the server is still answering the change of metric.
+    dash_duo.driver.execute_script("arguments[0].click(); arguments[1].click();", orders,
+                                   dash_duo.find_element(f"#{ids.SHARE_OPEN}"))
+    link = link_shown(dash_duo)
+    close_dialog(dash_duo)
+    wait_for_sheet(dash_duo)
+    assert metric(dash_duo) == "Orders"
+    # Sharing the view once it has settled gives the same link: the first one was of Orders too.
+    assert share_view(dash_duo) == link
+    close_dialog(dash_duo)
+    dash_duo.driver.get(link)
+    wait_for_sheet(dash_duo)
+    until(lambda: metric(dash_duo) == "Orders", timeout=10)
     no_errors(dash_duo)

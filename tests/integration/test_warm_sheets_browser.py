@@ -7,10 +7,9 @@ import json
 
 import pytest
 from dash.testing.wait import until
-from selenium.webdriver.common.by import By
 
 from core import ids
-from tests.integration.browser import click, wait_for_sheet
+from tests.integration.browser import click, now, wait_for_sheet
 from tests.integration.test_bookmarks_browser import add_bookmark, apply_bookmark, choose_metric, choose_sheet, metric
 from tests.integration.test_present_browser import on_slide, press, storyteller  # noqa: F401 (a fixture)
 
@@ -50,7 +49,7 @@ def forget(dash_duo) -> None:
 
 
 def settled(dash_duo) -> None:
-    until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"), timeout=20)
+    until(lambda: not now(dash_duo, "[data-dash-is-loading='true']"), timeout=20)
 
 
 def one_request_for_the_sheet(dash_duo) -> None:
