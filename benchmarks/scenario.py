@@ -218,7 +218,7 @@ NAMES = {f"{ids.PAGE}.children": "route", f"{ids.VIEW_STATE}.data": "view",
          f"{ids.PRESENT_TITLE}.children": "slide",
          f"{ids.BOOKMARKS_PANE}.is_open": "open pane", f"{ids.RENAME_DIALOG}.is_open": "bookmark dialog",
          f"{ids.DELETE_DIALOG}.is_open": "bookmark delete", f"{ids.SHARE_DIALOG}.is_open": "share dialog"}
-INPUT_NAMES = {ids.BOOKMARK_ADD: "bookmark add", ids.RESET_ORIGINAL: "bookmark act",
+INPUT_NAMES = {ids.BOOKMARK_ADD_REQUEST: "bookmark add", ids.RESET_ORIGINAL: "bookmark act",
                ids.BOOKMARKS_IMPORT: "bookmark import", ids.RENAME_SAVE: "bookmark rename"}
 
 
@@ -340,7 +340,9 @@ class BrowserUser(Client):
             page.set(ids.BOOKMARK_NAME, "value", name)
             board = page.value(ids.DASHBOARD_ID, "data")
             with LEDGER.asking(self.name, "add", name=name):
-                fired = page.click(ids.BOOKMARK_ADD)
+                # Add's clientside callback sets the request: the name and the view on screen.
+                fired = page.change(ids.BOOKMARK_ADD_REQUEST, "data", {
+                    "name": name, "state": page.value(ids.VIEW_STATE, "data"), "at": int(time.time() * 1000)})
             self.fail_if(_toast_failed(fired))
             active = page.value(ids.ACTIVE_BOOKMARK, "data")
             if not active or active.get("name") != name:

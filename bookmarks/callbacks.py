@@ -43,15 +43,25 @@ def register(app: Dash) -> None:
         # Fresh from the server: another tab or browser may have changed the bookmarks.
         return True, *_listing(dashboard_id, active)
 
+    # Add (or Enter in the name) goes through the browser first: the view is an input there, so dash-renderer
+    # holds the request while a change of view is being answered, and the bookmark saves the view chosen,
+    # not the one before (a State is read as it stands).
+    app.clientside_callback(ClientsideFunction("viewmark_bookmarks", "add_request"),
+                            Output(ids.BOOKMARK_ADD_REQUEST, "data"),
+                            Input(ids.BOOKMARK_ADD, "n_clicks"), Input(ids.BOOKMARK_NAME, "n_submit"),
+                            Input(ids.VIEW_STATE, "data"), State(ids.BOOKMARK_NAME, "value"),
+                            State(ids.BOOKMARK_ADD, "id"), State(ids.BOOKMARK_NAME, "id"), prevent_initial_call=True)
+
     @app.callback(*list_out, active_out, Output(ids.BOOKMARK_NAME, "value"), toast_out,
-                  Input(ids.BOOKMARK_ADD, "n_clicks"), Input(ids.BOOKMARK_NAME, "n_submit"),
-                  State(ids.BOOKMARK_NAME, "value"), State(ids.VIEW_STATE, "data"), State(ids.DASHBOARD_ID, "data"),
+                  Input(ids.BOOKMARK_ADD_REQUEST, "data"), State(ids.DASHBOARD_ID, "data"),
                   prevent_initial_call=True)
-    def add(_clicks, _submits, name, state, dashboard_id):
+    def add(request, dashboard_id):
         if not clicked():
             raise PreventUpdate
+        request = as_object(request)
         try:
-            saved = bookmark_service().add(current_viewer(), dashboard_id, name or "", state)
+            saved = bookmark_service().add(current_viewer(), dashboard_id, request.get("name") or "",
+                                           request.get("state"))
         except ServiceError as exc:
             return no_update, no_update, no_update, no_update, ui.toast(exc.message, "danger")
         return (*_listing(dashboard_id, ui.active_data(saved)), ui.active_data(saved), "",

@@ -99,6 +99,7 @@ def add_form() -> html.Div:
                       debounce=False),
             dbc.Button("Add", id=ids.BOOKMARK_ADD, color="primary"),
         ], size="sm"),
+        dcc.Store(id=ids.BOOKMARK_ADD_REQUEST),
     ], className="mb-3 vm-bookmark-add")
 
 

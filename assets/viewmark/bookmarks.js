@@ -31,6 +31,20 @@
 
   var clientside = window.dash_clientside = window.dash_clientside || {};
   clientside.viewmark_bookmarks = {
+    // Add clicked, or Enter in the name: the name and the view on screen, as the request the server saves.
+    // The view is an input of this callback, so it runs once a change of view under way has answered; a
+    // change of view alone (no click or Enter among the triggers) asks for nothing.
+    add_request: function (clicks, submits, state, name, addId, nameId) {
+      var triggered = window.dash_clientside.callback_context.triggered || [];
+      var asked = triggered.some(function (t) {
+        return t.prop_id === addId + ".n_clicks" || t.prop_id === nameId + ".n_submit";
+      });
+      if (!(clicks || submits) || !asked) {
+        return window.dash_clientside.no_update;
+      }
+      return {name: name || "", state: state, at: Date.now()};
+    },
+
     // The applied bookmark's line marked (bookmarks/ui.py, ACTIVE), the others not; no bookmark applied: the
     // Original's line. Each line's apply button says whether it is the current one.
     mark: function (active, classes, items, buttons) {

@@ -15,6 +15,9 @@ from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from accounts.requests import accounts as accounts_of
+from accounts.service import viewer_for
+from bookmarks.service import bookmark_service
 from bookmarks.ui import dom_id
 from core import ids
 from tests.integration.a11y import assert_accessible
@@ -452,4 +455,23 @@ def test_bmui011_right_after_sign_in_the_address_holds_the_default_view(sign_in_
     dash_duo.driver.refresh()  # a reload opens what the address says
     wait_for_sheet(dash_duo)
     assert metric(dash_duo) == "Orders" and "orders" in dash_duo.driver.current_url
+    no_errors(dash_duo)
+
+
+def test_bmui012_add_clicked_as_the_view_changes_saves_the_view_chosen(sign_in_to, new_user, app):
+    user = new_user()
+    dash_duo = sign_in_to(user)
+    open_pane(dash_duo)
+    dash_duo.find_element(NAME).send_keys("Chosen")
+    orders = dash_duo.driver.find_element(
+        By.XPATH, "//div[@data-control='metric']//label[normalize-space()='Orders']")
+    # Both clicks in one go: Add is clicked while the server is still answering the change of metric.
+    dash_duo.driver.execute_script("arguments[0].click(); arguments[1].click();", orders,
+                                   dash_duo.find_element(f"#{ids.BOOKMARK_ADD}"))
+    dash_duo.wait_for_contains_text(TOASTS, "Saved “Chosen”", timeout=10)
+    with app.server.test_request_context():
+        saved = bookmark_service().list_bookmarks(viewer_for(accounts_of().get(user)), "restaurant")
+    assert [(b.name, b.state["parameters"]["metric"]) for b in saved] == [("Chosen", "orders")]
+    close_pane(dash_duo)
+    wait_modified(dash_duo, False)  # the bookmark is the view on screen
     no_errors(dash_duo)

@@ -140,9 +140,9 @@ def test_bmcb003_pane_actions_on_anothers_bookmark_fail_and_reveal_nothing(mallo
 
 def test_bmcb004_a_forged_invalid_state_is_not_saved(mallory, victims):
     _, now = victims
-    payload = callback(mallory, ids.BOOKMARK_ADD, {f"{ids.BOOKMARK_ADD}.n_clicks": 1}, {
-        f"{ids.BOOKMARK_NAME}.value": "Forged", f"{ids.DASHBOARD_ID}.data": "restaurant",
-        f"{ids.VIEW_STATE}.data": {"filters": {"state": ["Atlantis"]}}})
+    payload = callback(mallory, ids.BOOKMARK_ADD_REQUEST, {f"{ids.BOOKMARK_ADD_REQUEST}.data": {
+        "name": "Forged", "state": {"filters": {"state": ["Atlantis"]}}, "at": 1}},
+        {f"{ids.DASHBOARD_ID}.data": "restaurant"})
     response, body = post(mallory, payload)
     assert response.status_code == 200 and "is not one of the options" in body
     with mallory.application.test_request_context():

@@ -89,9 +89,8 @@ def test_pgflt002_the_api_answers_503_for_bookmarks_shares_and_presentations(app
 
 
 def test_pgflt003_the_bookmark_panes_add_says_the_database_is_unreachable(app, analyst, cut):
-    payload = callback(analyst.client, ids.BOOKMARK_ADD, {f"{ids.BOOKMARK_ADD}.n_clicks": 1}, {
-        f"{ids.BOOKMARK_NAME}.value": "During the outage", f"{ids.VIEW_STATE}.data": TEXAS,
-        f"{ids.DASHBOARD_ID}.data": "restaurant"})
+    payload = callback(analyst.client, ids.BOOKMARK_ADD_REQUEST, {f"{ids.BOOKMARK_ADD_REQUEST}.data": {
+        "name": "During the outage", "state": TEXAS, "at": 1}}, {f"{ids.DASHBOARD_ID}.data": "restaurant"})
     response, body = post(analyst.client, payload)
     assert response.status_code == 200, body
     assert "Not done" in body and "database is not reachable" in body
