@@ -45,12 +45,13 @@ def register(app: Dash) -> None:
 
     # Add (or Enter in the name) goes through the browser first: the view is an input there, so dash-renderer
     # holds the request while a change of view is being answered, and the bookmark saves the view chosen,
-    # not the one before (a State is read as it stands).
+    # not the one before (a State is read as it stands). The request is set with set_props, not as an output
+    # (docs/architecture.md, "One request per view change").
     app.clientside_callback(ClientsideFunction("viewmark_bookmarks", "add_request"),
-                            Output(ids.BOOKMARK_ADD_REQUEST, "data"),
                             Input(ids.BOOKMARK_ADD, "n_clicks"), Input(ids.BOOKMARK_NAME, "n_submit"),
                             Input(ids.VIEW_STATE, "data"), State(ids.BOOKMARK_NAME, "value"),
-                            State(ids.BOOKMARK_ADD, "id"), State(ids.BOOKMARK_NAME, "id"), prevent_initial_call=True)
+                            State(ids.BOOKMARK_ADD, "id"), State(ids.BOOKMARK_NAME, "id"),
+                            State(ids.BOOKMARK_ADD_REQUEST, "id"), prevent_initial_call=True)
 
     @app.callback(*list_out, active_out, Output(ids.BOOKMARK_NAME, "value"), toast_out,
                   Input(ids.BOOKMARK_ADD_REQUEST, "data"), State(ids.DASHBOARD_ID, "data"),

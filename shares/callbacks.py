@@ -31,9 +31,10 @@ def register(app: Dash) -> None:
     # Share asks for the view on screen through the browser first: the view is an input there, so
     # dash-renderer holds the request while a change of view is being answered, and Share clicked right
     # after choosing a filter shares the view chosen, not the one before (a State is read as it stands).
-    app.clientside_callback(ClientsideFunction("viewmark_shares", "request"), Output(ids.SHARE_REQUEST, "data"),
+    # The request is set with set_props, not as an output (docs/architecture.md, "One request per view change").
+    app.clientside_callback(ClientsideFunction("viewmark_shares", "request"),
                             Input(ids.SHARE_OPEN, "n_clicks"), Input(ids.VIEW_STATE, "data"),
-                            State(ids.SHARE_OPEN, "id"), prevent_initial_call=True)
+                            State(ids.SHARE_OPEN, "id"), State(ids.SHARE_REQUEST, "id"), prevent_initial_call=True)
 
     @app.callback(Output(ids.SHARE_DIALOG, "is_open"), Output(ids.SHARE_URL, "value"),
                   Output(ids.SHARE_EXPIRY, "value"), Output(ids.SHARE_SOURCE, "data"),

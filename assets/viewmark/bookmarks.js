@@ -33,16 +33,16 @@
   clientside.viewmark_bookmarks = {
     // Add clicked, or Enter in the name: the name and the view on screen, as the request the server saves.
     // The view is an input of this callback, so it runs once a change of view under way has answered; a
-    // change of view alone (no click or Enter among the triggers) asks for nothing.
-    add_request: function (clicks, submits, state, name, addId, nameId) {
+    // change of view alone (no click or Enter among the triggers) asks for nothing. Set, not answered as an
+    // output, for the reason shares.js gives at its request.
+    add_request: function (clicks, submits, state, name, addId, nameId, requestId) {
       var triggered = window.dash_clientside.callback_context.triggered || [];
       var asked = triggered.some(function (t) {
         return t.prop_id === addId + ".n_clicks" || t.prop_id === nameId + ".n_submit";
       });
-      if (!(clicks || submits) || !asked) {
-        return window.dash_clientside.no_update;
+      if ((clicks || submits) && asked) {
+        window.dash_clientside.set_props(requestId, {data: {name: name || "", state: state, at: Date.now()}});
       }
-      return {name: name || "", state: state, at: Date.now()};
     },
 
     // The applied bookmark's line marked (bookmarks/ui.py, ACTIVE), the others not; no bookmark applied: the

@@ -45,14 +45,15 @@
 
     // Share clicked: the view on screen, as the request the server makes the link of. The view is an input
     // of this callback, so it runs once a change of view under way has answered; a change of view alone
-    // (without a click among the triggers) asks for nothing.
-    request: function (clicks, state, shareId) {
+    // (without a click among the triggers) asks for nothing. The request is set, not answered as an output:
+    // an output would chain the view to the share dialog, and dash-renderer would hold everything that
+    // dialog's callback touches (toasts, the bookmark pane) until each view had answered.
+    request: function (clicks, state, shareId, requestId) {
       var triggered = window.dash_clientside.callback_context.triggered || [];
       var clicked = triggered.some(function (t) { return t.prop_id === shareId + ".n_clicks"; });
-      if (!clicks || !clicked) {
-        return window.dash_clientside.no_update;
+      if (clicks && clicked) {
+        window.dash_clientside.set_props(requestId, {data: {state: state, at: Date.now()}});
       }
-      return {state: state, at: Date.now()};
     },
 
     // On a page opened from a link whose loss is not known yet: ask the server again (a new value each time).
