@@ -7,19 +7,18 @@ import time
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
-#: The implicit wait dash.testing gives the driver: ``find_element`` waits up to this long for its element.
-IMPLICIT_WAIT_S = 2
-
 
 def now(dash_duo, selector: str, by: str = By.CSS_SELECTOR) -> list:
-    """The elements ``selector`` finds at once, without the driver's implicit wait: a search that finds
-    nothing would wait for it in full, so every check that something is gone would cost two seconds."""
+    """The elements ``selector`` finds at once, without the driver's implicit wait (dash.testing sets 2 s):
+    a search that finds nothing would wait for it in full, so every check that something is gone would
+    cost that long. The wait the driver had is set again afterwards."""
     driver = dash_duo.driver
+    implicit = driver.timeouts.implicit_wait
     driver.implicitly_wait(0)
     try:
         return driver.find_elements(by, selector)
     finally:
-        driver.implicitly_wait(IMPLICIT_WAIT_S)
+        driver.implicitly_wait(implicit)
 
 
 def wait_for_sheet(dash_duo, sheet_id: str | None = None, timeout: int = 30) -> None:
