@@ -54,6 +54,8 @@ def settled(dash_duo) -> None:
 
 def one_request_for_the_sheet(dash_duo) -> None:
     """Exactly one request asked for visuals, and it also brought the chips: nothing else computed them."""
+    # The change's request first: until it is sent, nothing is loading yet either.
+    until(lambda: [o for o in outputs(dash_duo) if SHEET in o], timeout=20)
     settled(dash_duo)
     sent = outputs(dash_duo)
     sheets = [o for o in sent if SHEET in o]
