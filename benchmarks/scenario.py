@@ -218,7 +218,8 @@ NAMES = {f"{ids.PAGE}.children": "route", f"{ids.VIEW_STATE}.data": "view",
          f"{ids.PRESENT_TITLE}.children": "slide",
          f"{ids.BOOKMARKS_PANE}.is_open": "open pane", f"{ids.RENAME_DIALOG}.is_open": "bookmark dialog",
          f"{ids.DELETE_DIALOG}.is_open": "bookmark delete", f"{ids.SHARE_DIALOG}.is_open": "share dialog"}
-INPUT_NAMES = {ids.BOOKMARK_ADD_REQUEST: "bookmark add", ids.RESET_ORIGINAL: "bookmark act",
+INPUT_NAMES = {ids.BOOKMARK_ADD_REQUEST: "bookmark add", ids.BOOKMARK_UPDATE_REQUEST: "bookmark update",
+               ids.RESET_ORIGINAL: "bookmark act",
                ids.BOOKMARKS_IMPORT: "bookmark import", ids.RENAME_SAVE: "bookmark rename"}
 
 
@@ -359,7 +360,10 @@ class BrowserUser(Client):
                 return
             bookmark = self.rng.choice(mine)
             with LEDGER.asking(self.name, "update", id=bookmark):
-                fired = page.click(ids.bookmark_action("update", bookmark))
+                # Update's clientside callback sets the request: the bookmark and the view on screen.
+                fired = page.change(ids.BOOKMARK_UPDATE_REQUEST, "data", {
+                    "bookmark": bookmark, "state": page.value(ids.VIEW_STATE, "data"),
+                    "at": int(time.time() * 1000)})
             self.fail_if(_toast_failed(fired))
             LEDGER.changed(bookmark, (page.value(ids.BOOKMARK_VERSIONS, "data") or {})[str(bookmark)])
         self.attempt(update)

@@ -68,13 +68,34 @@ def register(app: Dash) -> None:
         return (*_listing(dashboard_id, ui.active_data(saved)), ui.active_data(saved), "",
                 ui.toast(f"Saved “{saved.name}”."))
 
+    # Update saves the view on screen too, so it goes through the browser first, as Add does.
+    app.clientside_callback(ClientsideFunction("viewmark_bookmarks", "update_request"),
+                            Input(ids.bookmark_action("update"), "n_clicks"), Input(ids.VIEW_STATE, "data"),
+                            State(ids.BOOKMARK_UPDATE_REQUEST, "id"), prevent_initial_call=True)
+
+    @app.callback(*list_out, active_out, toast_out,
+                  Input(ids.BOOKMARK_UPDATE_REQUEST, "data"), State(ids.BOOKMARK_VERSIONS, "data"),
+                  State(ids.DASHBOARD_ID, "data"), State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
+    def update(request, versions, dashboard_id, active):
+        if not clicked():
+            raise PreventUpdate
+        request = as_object(request)
+        bookmark = request.get("bookmark")
+        try:
+            saved = bookmark_service().update(current_viewer(), bookmark, request.get("state"),
+                                              as_object(versions).get(str(bookmark)))
+        except ServiceError as exc:  # changed or deleted elsewhere, or refused: show the list as it is now
+            return *_listing(dashboard_id, active), no_update, ui.toast(exc.message, "danger")
+        active = ui.active_data(saved)
+        return *_listing(dashboard_id, active), active, ui.toast(f"Updated “{saved.name}” with the current view.")
+
     @app.callback(*list_out, active_out, request_out, toast_out, Output(ids.BOOKMARK_FOCUS, "data"),
                   Input(ids.RESET_ORIGINAL, "n_clicks"),
                   *(Input(ids.bookmark_action(a), "n_clicks") for a in ACTIONS),
-                  State(ids.BOOKMARK_VERSIONS, "data"), State(ids.VIEW_STATE, "data"),
+                  State(ids.BOOKMARK_VERSIONS, "data"),
                   State(ids.DASHBOARD_ID, "data"), State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
     def act(*args):
-        versions, state, dashboard_id, active = args[-4:]
+        versions, dashboard_id, active = args[-3:]
         target = clicked()
         if not target:
             raise PreventUpdate
@@ -84,7 +105,7 @@ def register(app: Dash) -> None:
         if action not in ACTIONS:
             raise PreventUpdate
         context = Context(bookmark_service(), dashboard_id, bookmark, as_object(versions).get(str(bookmark)),
-                          state, active)
+                          active)
         try:
             outcome = ACTIONS[action](context)
         except ServiceError as exc:  # changed or deleted elsewhere, or refused: show the list as it is now
@@ -240,9 +261,9 @@ def register(app: Dash) -> None:
 # Pane actions -----------------------------------------------------------------------------------------
 
 class Context:
-    def __init__(self, service: BookmarkService, dashboard_id, bookmark, version, state, active):
+    def __init__(self, service: BookmarkService, dashboard_id, bookmark, version, active):
         self.service, self.dashboard_id, self.bookmark = service, dashboard_id, bookmark
-        self.version, self.state, self.active = version, state, active
+        self.version, self.active = version, active
         self.viewer = current_viewer()
 
     @property
@@ -259,11 +280,6 @@ def _apply(c: Context) -> dict:
     # The saved state goes to the page as saved: the page re-validates it and shows what it had to drop.
     return {"active": ui.active_data(applied.bookmark), "request": ui.request(applied.bookmark.state),
             "toast": ui.toast(f"Showing “{applied.bookmark.name}”.")}
-
-
-def _update(c: Context) -> dict:
-    saved = c.service.update(c.viewer, c.bookmark, c.state, c.version)
-    return {"active": ui.active_data(saved), "toast": ui.toast(f"Updated “{saved.name}” with the current view.")}
 
 
 def _set_default(c: Context) -> dict:
@@ -292,7 +308,8 @@ def _mover(offset: int):
     return move
 
 
-ACTIONS = {"apply": _apply, "update": _update, "default": _set_default, "no-default": _clear_default,
+# Update is not here: it saves the view on screen, and takes it as an input (``update`` above).
+ACTIONS = {"apply": _apply, "default": _set_default, "no-default": _clear_default,
            "up": _mover(-1), "down": _mover(1)}
 
 

@@ -74,6 +74,7 @@ def page_parts(board: Dashboard, opened: ViewState, pane: Pane, *, pane_extras: 
         dcc.Store(id=ids.OPENED_SHOWN),
         dcc.Store(id=ids.BOOKMARK_VERSIONS, data=versions),
         dcc.Store(id=ids.DIALOG_TARGET),
+        dcc.Store(id=ids.BOOKMARK_UPDATE_REQUEST),
         dcc.Store(id=ids.BOOKMARK_FOCUS),
         dcc.Download(id=ids.BOOKMARKS_DOWNLOAD),
         dbc.Offcanvas([

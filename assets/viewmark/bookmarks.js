@@ -45,6 +45,32 @@
       }
     },
 
+    // A bookmark's Update chosen: that bookmark and the view on screen, as the request the server saves. As
+    // add_request, it runs once a change of view under way has answered, and a change of view alone asks
+    // for nothing. The buttons are pattern-matched, so the bookmark is read from the id of the one clicked;
+    // buttons that only appeared (a new list) have no clicks and ask for nothing.
+    update_request: function (clicks, state, requestId) {
+      var suffix = ".n_clicks";
+      var asked = null;
+      (window.dash_clientside.callback_context.triggered || []).forEach(function (t) {
+        if (!t.value || t.prop_id.slice(-suffix.length) !== suffix) {
+          return;
+        }
+        var id;
+        try {
+          id = JSON.parse(t.prop_id.slice(0, -suffix.length));
+        } catch (e) {
+          return;
+        }
+        if (id && id.action === "update") {
+          asked = id.bookmark;
+        }
+      });
+      if (asked !== null) {
+        window.dash_clientside.set_props(requestId, {data: {bookmark: asked, state: state, at: Date.now()}});
+      }
+    },
+
     // The applied bookmark's line marked (bookmarks/ui.py, ACTIVE), the others not; no bookmark applied: the
     // Original's line. Each line's apply button says whether it is the current one.
     mark: function (active, classes, items, buttons) {

@@ -475,3 +475,23 @@ def test_bmui012_add_clicked_as_the_view_changes_saves_the_view_chosen(sign_in_t
     close_pane(dash_duo)
     wait_modified(dash_duo, False)  # the bookmark is the view on screen
     no_errors(dash_duo)
+
+
+def test_bmui013_update_chosen_as_the_view_changes_saves_the_view_chosen(sign_in_to, new_user, app):
+    user = new_user()
+    dash_duo = sign_in_to(user)
+    add_bookmark(dash_duo, "Chosen")
+    update = ids.bookmark_action("update", bookmark_id(dash_duo, "Chosen"))
+    item(dash_duo, "Chosen").find_element(By.CSS_SELECTOR, ".vm-bookmark-menu-toggle").click()
+    until(lambda: by_id(dash_duo, update) is not None and by_id(dash_duo, update).is_displayed(), timeout=5)
+    orders = dash_duo.driver.find_element(
+        By.XPATH, "//div[@data-control='metric']//label[normalize-space()='Orders']")
+    # Both clicks in one go: Update is chosen while the server is still answering the change of metric.
+    dash_duo.driver.execute_script("arguments[0].click(); arguments[1].click();", orders, by_id(dash_duo, update))
+    dash_duo.wait_for_contains_text(TOASTS, "Updated “Chosen”", timeout=10)
+    with app.server.test_request_context():
+        saved = bookmark_service().list_bookmarks(viewer_for(accounts_of().get(user)), "restaurant")
+    assert [(b.name, b.version, b.state["parameters"]["metric"]) for b in saved] == [("Chosen", 2, "orders")]
+    close_pane(dash_duo)
+    wait_modified(dash_duo, False)  # the bookmark is the view on screen
+    no_errors(dash_duo)
