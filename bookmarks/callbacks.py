@@ -92,10 +92,9 @@ def register(app: Dash) -> None:
     @app.callback(*list_out, active_out, request_out, toast_out, Output(ids.BOOKMARK_FOCUS, "data"),
                   Input(ids.RESET_ORIGINAL, "n_clicks"),
                   *(Input(ids.bookmark_action(a), "n_clicks") for a in ACTIONS),
-                  State(ids.BOOKMARK_VERSIONS, "data"),
                   State(ids.DASHBOARD_ID, "data"), State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
     def act(*args):
-        versions, dashboard_id, active = args[-3:]
+        dashboard_id, active = args[-2:]
         target = clicked()
         if not target:
             raise PreventUpdate
@@ -104,8 +103,7 @@ def register(app: Dash) -> None:
         action, bookmark = as_object(target).get("action"), as_object(target).get("bookmark")
         if action not in ACTIONS:
             raise PreventUpdate
-        context = Context(bookmark_service(), dashboard_id, bookmark, as_object(versions).get(str(bookmark)),
-                          active)
+        context = Context(bookmark_service(), dashboard_id, bookmark)
         try:
             outcome = ACTIONS[action](context)
         except ServiceError as exc:  # changed or deleted elsewhere, or refused: show the list as it is now
@@ -261,9 +259,8 @@ def register(app: Dash) -> None:
 # Pane actions -----------------------------------------------------------------------------------------
 
 class Context:
-    def __init__(self, service: BookmarkService, dashboard_id, bookmark, version, active):
+    def __init__(self, service: BookmarkService, dashboard_id, bookmark):
         self.service, self.dashboard_id, self.bookmark = service, dashboard_id, bookmark
-        self.version, self.active = version, active
         self.viewer = current_viewer()
 
     @property

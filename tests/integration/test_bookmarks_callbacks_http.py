@@ -128,7 +128,6 @@ def test_bmcb002_deleting_anothers_bookmark_by_forged_dialog_target_fails(mallor
 def test_bmcb003_pane_actions_on_anothers_bookmark_fail_and_reveal_nothing(mallory, victims, action):
     saved, now = victims
     payload = callback(mallory, ids.RESET_ORIGINAL, {pattern_key(action, saved.id): 1}, {
-        f"{ids.BOOKMARK_VERSIONS}.data": {str(saved.id): 1}, f"{ids.VIEW_STATE}.data": {"sheet": "overview"},
         f"{ids.DASHBOARD_ID}.data": "restaurant", f"{ids.ACTIVE_BOOKMARK}.data": None})
     response, body = post(mallory, payload)
     assert response.status_code == 200 and "No such bookmark." in body
