@@ -10,8 +10,9 @@ import pytest
 
 from accounts.requests import CSRF_COOKIE
 
-# Dash gives every page a fresh ``end_id`` (a signed random value) in its config.
-PER_REQUEST = re.compile(r'"end_id":\s*"[^"]*"')
+# Values made anew for a page: Dash's ``end_id`` (a signed random value) in its config, and the CSRF token in
+# its meta tag, which is signed with the time in seconds and so changes when a second ticks over.
+PER_REQUEST = re.compile(r'"end_id":\s*"[^"]*"|<meta name="csrf-token" content="[^"]*">')
 TEXAS = {"sheet": "store-comparison", "filters": {"state": ["Texas"]}}
 GAMING = {"sheet": "kpis", "filters": {}}
 
@@ -61,7 +62,7 @@ def test_shpg002_gone_links_are_one_and_the_same_404(app, sign_in):
     pages = {name: analyst.get(f"/s/{token}") for name, token in {
         "revoked": revoked, "unknown": "A" * 32, "malformed": "not a token!", "over-long": "x" * 10_000}.items()}
     assert {name: page.status_code for name, page in pages.items()} == dict.fromkeys(pages, 404)
-    # The same document whatever the reason, but for the value Dash makes anew for every page.
+    # The same document whatever the reason, but for the values made anew for every page.
     assert len({PER_REQUEST.sub("", page.get_data(as_text=True)) for page in pages.values()}) == 1
 
 
