@@ -9,10 +9,11 @@ import re
 import pytest
 
 from accounts.requests import CSRF_COOKIE
+from tests.integration.conftest import CSRF_META
 
 # Values made anew for a page: Dash's ``end_id`` (a signed random value) in its config, and the CSRF token in
 # its meta tag, which is signed with the time in seconds and so changes when a second ticks over.
-PER_REQUEST = re.compile(r'"end_id":\s*"[^"]*"|<meta name="csrf-token" content="[^"]*">')
+PER_REQUEST = re.compile(rf'"end_id":\s*"[^"]*"|{CSRF_META.pattern}')
 TEXAS = {"sheet": "store-comparison", "filters": {"state": ["Texas"]}}
 GAMING = {"sheet": "kpis", "filters": {}}
 
