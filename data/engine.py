@@ -152,6 +152,22 @@ class DataEngine:
         it within one render)."""
         return call()
 
+    def per_version(self, key: Hashable, call: Callable[[], T]) -> T:
+        """``call()``'s result, worked out once per dataset version and kept in this process while the
+        version is served: for what the data alone decides, never a view or a viewer (the data's latest
+        day). It answers without the result cache (a Redis round trip and a frame to unpickle) and without
+        the store; the call runs with the version pinned, and a refresh starts afresh with the new one."""
+        source = self._source()
+
+        def pinned() -> T:
+            token = self._pinned.set(source)
+            try:
+                return call()
+            finally:
+                self._pinned.reset(token)
+
+        return source.kept(key, pinned)
+
     def _source(self) -> _Source:
         """The pinned dataset inside a request; outside one (scripts, tests), the latest."""
         return self._pinned.get() or self._follow()
@@ -186,10 +202,19 @@ class _Source:
         self.version = version
         connect_args = {"read_only": True} if url.startswith("duckdb") else {}
         self.engine = sa.create_engine(url, connect_args=connect_args, pool_pre_ping=False)
+        self._kept: dict[Hashable, Any] = {}
 
     @property
     def dialect(self) -> sa.Dialect:
         return self.engine.dialect
+
+    def kept(self, key: Hashable, call: Callable[[], T]) -> T:
+        """``DataEngine.per_version``: the first result for ``key`` on this version (two threads asking at
+        once may both run the call; both get the one kept)."""
+        try:
+            return self._kept[key]
+        except KeyError:
+            return self._kept.setdefault(key, call())
 
     def run(self, sql: str, params: dict[str, Any]) -> pd.DataFrame:
         statement = sa.text(sql)
@@ -230,6 +255,7 @@ class _DuckSource(_Source):
         self._running = 0
         self._retired = False
         self._closing = False
+        self._kept: dict[Hashable, Any] = {}
 
     @property
     def dialect(self) -> sa.Dialect:

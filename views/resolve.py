@@ -76,11 +76,14 @@ class ViewResolver:
         return original_state(board)
 
     def data_date(self, board: Dashboard) -> date | None:
-        """The latest day in the dashboard's data, by its declared query (cached with the data version).
+        """The latest day in the dashboard's data, by its declared query, run once per data version
+        (``DataEngine.per_version``): every view with a preset needs it, and only a refresh changes it.
 
         A dashboard that declares none, or whose data is empty, ends where its date controls' bounds end.
         """
-        found = board.data_date(self.engine) if board.data_date is not None else None
+        found = None
+        if board.data_date is not None:
+            found = self.engine.per_version(("data_date", board.id), lambda: board.data_date(self.engine))
         if found is not None:
             return found
         ends = [c.bounds[1] for c in board.controls if c.type == "date_range" and c.bounds]

@@ -10,6 +10,8 @@ from benchmarks import statements
 from benchmarks.compute import compile_statement, duckdb_dialect, sheet_statements
 from benchmarks.states import generate_states
 from dashboards import registry
+from data.engine import DataEngine
+from data.files import duckdb_url
 from views.resolve import ViewResolver
 
 SEED = 5
@@ -18,11 +20,13 @@ SEED = 5
 def test_bst001_every_statement_of_the_sheets_states_is_timed(small_data):
     board = registry.DASHBOARDS["restaurant"]
     result = statements.time_statements(small_data.path, "restaurant", "overview", 3, SEED, repeats=2)
-    generated = [g for g in generate_states(board, ViewResolver(small_data.engine), 3, SEED)
-                 if g.state.sheet == "overview"]
+    # A new engine, as the timer's: what an engine worked out once per data version (the data date) is
+    # issued by the first render only, so an engine other tests used would issue fewer statements.
+    engine = DataEngine(duckdb_url(small_data.path), version=small_data.path.name)
+    generated = [g for g in generate_states(board, ViewResolver(engine), 3, SEED) if g.state.sheet == "overview"]
     issued = [statements.label(compile_statement(duckdb_dialect(), sql, params)[0])
-              for g in generated for sql, params in sheet_statements(small_data.engine, board,
-                                                                     board.sheet("overview"), g)]
+              for g in generated for sql, params in sheet_statements(engine, board, board.sheet("overview"), g)]
+    engine.dispose()
     assert result["states"] == len(generated) == 3
     assert {row["statement"] for row in result["statements"]} == set(issued)
     assert sum(row["states"] for row in result["statements"]) == len(issued)

@@ -234,3 +234,22 @@ def test_eng011_ping_and_dispose_leave_the_engine_usable(small_data):
     assert int(engine.scalar(COUNT_IN, {"states": ["Pennsylvania"]})) == 2
     assert engine.dialect == "duckdb" and engine.render().dialect == "duckdb"
     engine.dispose()
+
+
+def test_eng013_per_version_keeps_a_result_not_an_error(small_data):
+    engine = DataEngine(duckdb_url(small_data.path), version="v1")
+    calls: list[int] = []
+
+    def failing_once() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the store did not answer")
+        return len(calls)
+
+    with pytest.raises(RuntimeError):
+        engine.per_version("answer", failing_once)
+    assert engine.per_version("answer", failing_once) == 2  # the failure was not kept: it ran again
+    assert engine.per_version("answer", failing_once) == 2 and len(calls) == 2
+    assert engine.per_version("none", lambda: None) is None  # an empty answer is kept too
+    assert engine.per_version("none", lambda: 1) is None
+    engine.dispose()

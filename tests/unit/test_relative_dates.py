@@ -4,12 +4,11 @@ every query context, and bookmarks that keep the preset so they follow the data 
 from __future__ import annotations
 
 import json
-from datetime import date
+import shutil
+from datetime import date, timedelta
 
 import duckdb
 import pytest
-from flask import Flask
-from flask_caching import Cache
 
 from accounts.service import Accounts, viewer_for
 from accounts.viewer import Viewer
@@ -19,6 +18,7 @@ from dashboards.restaurant import queries as restaurant
 from dashboards.service import DashboardService
 from data.engine import DataEngine
 from data.files import duckdb_url
+from data.store import Dataset
 from views.resolve import ViewResolver
 
 ANALYST = Viewer("analyst", None, None, user_id=1)
@@ -45,10 +45,16 @@ def test_rel011_the_data_date_is_the_latest_day_in_each_dashboards_data(small_da
     assert resolver.data_date(registry.get("gaming")) == gaming_day
 
 
-def test_rel012_the_data_date_query_runs_through_the_engine_and_its_cache(small_data):
+def test_rel012_the_data_date_query_runs_once_per_data_version(small_data, tmp_path):
     small_data.engine.dispose()
-    cache = Cache(Flask(__name__), config={"CACHE_TYPE": "SimpleCache"})
-    engine = DataEngine(duckdb_url(small_data.path), version="v1", cache=cache, cache_seconds=60)
+    later = tmp_path / "later.duckdb"  # a refresh with one more day of support calls
+    shutil.copyfile(small_data.path, later)
+    with duckdb.connect(str(later)) as con:
+        con.execute("UPDATE r_support_calls SET day = day + INTERVAL 3 DAY "
+                    "WHERE day = (SELECT MAX(day) FROM r_support_calls)")
+    published = {"now": Dataset(duckdb_url(small_data.path), "v1")}
+    # No result cache at all: the data date is kept per version by the engine itself.
+    engine = DataEngine(published["now"].url, version="v1", latest=lambda: published["now"])
     executed: list[str] = []
     engine.listen(lambda sql, params: executed.append(sql))
     resolver = ViewResolver(engine)
@@ -58,6 +64,13 @@ def test_rel012_the_data_date_query_runs_through_the_engine_and_its_cache(small_
     again = resolver.context(board, state, ANALYST)
     assert first.filters["date_range"] == again.filters["date_range"]
     assert len([sql for sql in executed if "MAX(day)" in sql]) == 1
+    before = resolver.data_date(board)
+    assert before == latest_day(small_data.path, "r_sales", "r_support_calls")
+
+    published["now"] = Dataset(duckdb_url(later), "v2")
+    assert resolver.data_date(board) == before + timedelta(days=3) == latest_day(later, "r_support_calls")
+    assert resolver.data_date(board) == before + timedelta(days=3)
+    assert len([sql for sql in executed if "MAX(day)" in sql]) == 2  # once more, for the new version only
     engine.dispose()
 
 
