@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from dash import ALL
 from locust import HttpUser, between, events, task
 from locust.exception import RescheduleTask
 
@@ -212,20 +213,28 @@ def _toast_failed(fired) -> str | None:
     return None
 
 
+def _key(component_id) -> str:
+    """A component id as ``/_dash-dependencies`` writes it: a pattern's wildcard as ``["ALL"]``."""
+    if isinstance(component_id, str):
+        return component_id
+    return json.dumps({k: WILD if v is ALL or v == WILD else v for k, v in component_id.items()}, sort_keys=True)
+
+
 # The view's callback answers the view state, the controls, the chips and the sheet in one request.
 NAMES = {f"{ids.PAGE}.children": "route", f"{ids.VIEW_STATE}.data": "view",
          f"{ids.BANNER_TITLE}.children": "track", f"{ids.CSV_DOWNLOAD}.data": "csv",
          f"{ids.PRESENT_TITLE}.children": "slide",
          f"{ids.BOOKMARKS_PANE}.is_open": "open pane", f"{ids.RENAME_DIALOG}.is_open": "bookmark dialog",
          f"{ids.DELETE_DIALOG}.is_open": "bookmark delete", f"{ids.SHARE_DIALOG}.is_open": "share dialog"}
+# A bookmark applied is the view's request; the pane's other actions (default, move) are one callback's.
 INPUT_NAMES = {ids.BOOKMARK_ADD_REQUEST: "bookmark add", ids.BOOKMARK_UPDATE_REQUEST: "bookmark update",
-               ids.RESET_ORIGINAL: "bookmark act",
+               _key(ids.bookmark_action("default")): "bookmark act",
                ids.BOOKMARKS_IMPORT: "bookmark import", ids.RENAME_SAVE: "bookmark rename"}
 
 
 def callback_name(cb: Callback) -> str:
     """A short, stable name per callback for the statistics."""
-    name = NAMES.get(cb.first_output) or INPUT_NAMES.get(cb.inputs[0].id if cb.inputs else "")
+    name = NAMES.get(cb.first_output) or INPUT_NAMES.get(_key(cb.inputs[0].id) if cb.inputs else "")
     if name is None:
         first = cb.inputs[0].id if cb.inputs else cb.first_output
         name = first if isinstance(first, str) else " ".join(str(v) for v in first.values() if isinstance(v, str))
@@ -327,7 +336,9 @@ class BrowserUser(Client):
         def apply():
             page = self.pane()
             choices = [*self.saved(page), ids.ORIGINAL_BOOKMARK]
-            fired = page.click(ids.bookmark_action("apply", self.rng.choice(choices)))
+            # The click's clientside callback sets which bookmark, for the view's callback.
+            fired = page.change(ids.BOOKMARK_APPLY_REQUEST, "data",
+                                {"bookmark": self.rng.choice(choices), "at": int(time.time() * 1000)})
             self.fail_if(_toast_failed(fired))
         self.attempt(apply)
 

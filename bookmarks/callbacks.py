@@ -11,6 +11,7 @@ import base64
 import binascii
 import contextlib
 import json
+from typing import TYPE_CHECKING
 
 from dash import ClientsideFunction, Dash, Input, Output, State, callback_context, no_update
 from dash.exceptions import PreventUpdate
@@ -23,10 +24,15 @@ from bookmarks.service import ORIGINAL, BookmarkService, bookmark_service
 from core import ids
 from core.errors import Conflict, Invalid, ServiceError
 from core.runtime import runtime
+from dashboards.callbacks import Asked, Asking
 from dashboards.clicks import as_object, clicked
 from views.preferences import ViewPreferences
 from views.state import canonical_json
 from views.url import normalized, search_state, state_search
+
+if TYPE_CHECKING:
+    from accounts.viewer import Viewer
+    from declarations.model import Dashboard
 
 
 def register(app: Dash) -> None:
@@ -89,8 +95,14 @@ def register(app: Dash) -> None:
         active = ui.active_data(saved)
         return *_listing(dashboard_id, active), active, ui.toast(f"Updated “{saved.name}” with the current view.")
 
-    @app.callback(*list_out, active_out, request_out, toast_out, Output(ids.BOOKMARK_FOCUS, "data"),
-                  Input(ids.RESET_ORIGINAL, "n_clicks"),
+    # A bookmark, the Original or Reset clicked: the browser sets which one as the request that the view's
+    # callback answers with its view, in the same request (``APPLYING``). Set with set_props, as Add's is.
+    app.clientside_callback(ClientsideFunction("viewmark_bookmarks", "apply_request"),
+                            Input(ids.RESET_ORIGINAL, "n_clicks"), Input(ids.bookmark_action("apply"), "n_clicks"),
+                            State(ids.BOOKMARK_APPLY_REQUEST, "id"), State(ids.RESET_ORIGINAL, "id"),
+                            prevent_initial_call=True)
+
+    @app.callback(*list_out, toast_out, Output(ids.BOOKMARK_FOCUS, "data"),
                   *(Input(ids.bookmark_action(a), "n_clicks") for a in ACTIONS),
                   State(ids.DASHBOARD_ID, "data"), State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
     def act(*args):
@@ -98,8 +110,6 @@ def register(app: Dash) -> None:
         target = clicked()
         if not target:
             raise PreventUpdate
-        if target == ids.RESET_ORIGINAL:
-            target = ids.bookmark_action("apply", ids.ORIGINAL_BOOKMARK)
         action, bookmark = as_object(target).get("action"), as_object(target).get("bookmark")
         if action not in ACTIONS:
             raise PreventUpdate
@@ -107,13 +117,8 @@ def register(app: Dash) -> None:
         try:
             outcome = ACTIONS[action](context)
         except ServiceError as exc:  # changed or deleted elsewhere, or refused: show the list as it is now
-            return *_listing(dashboard_id, active), no_update, no_update, ui.toast(exc.message, "danger"), no_update
-        active = outcome.get("active", active)
-        # Applying changes nothing in the list but which line is marked, which the browser moves (``mark``):
-        # the list is not sent again, so the view is asked for at once.
-        listing = (no_update, no_update) if action == "apply" else _listing(dashboard_id, active)
-        return (*listing, outcome.get("active", no_update),
-                outcome.get("request", no_update), outcome.get("toast", no_update), outcome.get("focus", no_update))
+            return *_listing(dashboard_id, active), ui.toast(exc.message, "danger"), no_update
+        return *_listing(dashboard_id, active), outcome.get("toast", no_update), outcome.get("focus", no_update)
 
     # The applied bookmark's line is marked in the list as it is (the server sends no new list to apply one).
     app.clientside_callback(
@@ -268,17 +273,6 @@ class Context:
         return self.bookmark == ids.ORIGINAL_BOOKMARK
 
 
-def _apply(c: Context) -> dict:
-    if c.is_original:
-        board = c.service.dashboards.get(c.dashboard_id, c.viewer)
-        return {"active": None, "request": ui.request(c.service.views.original(board)),
-                "toast": ui.toast("Showing the Original dashboard.")}
-    applied = c.service.apply(c.viewer, c.bookmark)
-    # The saved state goes to the page as saved: the page re-validates it and shows what it had to drop.
-    return {"active": ui.active_data(applied.bookmark), "request": ui.request(applied.bookmark.state),
-            "toast": ui.toast(f"Showing “{applied.bookmark.name}”.")}
-
-
 def _set_default(c: Context) -> dict:
     if c.is_original:
         c.service.set_default(c.viewer, c.dashboard_id, ORIGINAL)
@@ -305,9 +299,40 @@ def _mover(offset: int):
     return move
 
 
-# Update is not here: it saves the view on screen, and takes it as an input (``update`` above).
-ACTIONS = {"apply": _apply, "default": _set_default, "no-default": _clear_default,
-           "up": _mover(-1), "down": _mover(1)}
+# Update is not here: it saves the view on screen, and takes it as an input (``update`` above). Nor is apply
+# (``APPLYING``).
+ACTIONS = {"default": _set_default, "no-default": _clear_default, "up": _mover(-1), "down": _mover(1)}
+
+
+# Applying -----------------------------------------------------------------------------------------------
+
+def _apply(request, board: Dashboard, viewer: Viewer, states: tuple) -> Asked:
+    """The request of a click on a bookmark, on the Original or on Reset (``{"bookmark": id or "original"}``)
+    → the state the view's callback shows, the active bookmark and a toast; a bookmark changed or deleted
+    elsewhere, or not the viewer's → no state, a toast that says why and the list as it is now."""
+    bookmark = as_object(request).get("bookmark")
+    if bookmark == ids.ORIGINAL_BOOKMARK:
+        return Asked(bookmark_service().views.original(board).to_dict(),
+                     (None, ui.toast("Showing the Original dashboard."), no_update, no_update))
+    try:
+        applied = bookmark_service().apply(viewer, bookmark)
+    except ServiceError as exc:
+        return Asked(None, (no_update, ui.toast(exc.message, "danger"), *_listing(board.id, states[0])))
+    # The saved state is shown as saved: the view's callback validates it and says what it had to drop. The
+    # list is not sent again: only which line is marked changes, and the browser moves the mark (``mark``).
+    return Asked(applied.bookmark.state, (ui.active_data(applied.bookmark),
+                                          ui.toast(f"Showing “{applied.bookmark.name}”."), no_update, no_update))
+
+
+# The view's callback takes these requests (dashboards.callbacks.Asking; wired by shell.callbacks).
+APPLYING = Asking(
+    inputs=(Input(ids.BOOKMARK_APPLY_REQUEST, "data"),),
+    states=(State(ids.ACTIVE_BOOKMARK, "data"),),
+    outputs=(Output(ids.ACTIVE_BOOKMARK, "data", allow_duplicate=True),
+             Output(ids.BOOKMARK_TOASTS, "children", allow_duplicate=True),
+             Output(ids.BOOKMARK_LIST, "children", allow_duplicate=True),
+             Output(ids.BOOKMARK_VERSIONS, "data", allow_duplicate=True)),
+    answer=_apply)
 
 
 # Helpers ----------------------------------------------------------------------------------------------

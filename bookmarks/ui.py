@@ -75,6 +75,7 @@ def page_parts(board: Dashboard, opened: ViewState, pane: Pane, *, pane_extras: 
         dcc.Store(id=ids.BOOKMARK_VERSIONS, data=versions),
         dcc.Store(id=ids.DIALOG_TARGET),
         dcc.Store(id=ids.BOOKMARK_UPDATE_REQUEST),
+        dcc.Store(id=ids.BOOKMARK_APPLY_REQUEST),
         dcc.Store(id=ids.BOOKMARK_FOCUS),
         dcc.Download(id=ids.BOOKMARKS_DOWNLOAD),
         dbc.Offcanvas([
@@ -227,13 +228,6 @@ def active_data(bookmark: SavedBookmark | None) -> dict | None:
     if bookmark is None:
         return None
     return {"id": bookmark.id, "name": bookmark.name, "state": bookmark.state, "version": bookmark.version}
-
-
-def request(state: dict | ViewState) -> dict:
-    """The ``REQUESTED_STATE`` data that makes the page apply ``state`` (the nonce makes it new)."""
-    if isinstance(state, ViewState):
-        state = state.to_dict()
-    return {"state": state, "nonce": uuid.uuid4().hex}
 
 
 # The browser ------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ BOOKMARK_NAME = "bookmark-name"
 BOOKMARK_ADD = "bookmark-add"
 BOOKMARK_ADD_REQUEST = "vm-bookmark-add-request"  # Add (or Enter): name and view, once the view has answered
 BOOKMARK_UPDATE_REQUEST = "vm-bookmark-update-request"  # Update: bookmark and view, once the view has answered
+BOOKMARK_APPLY_REQUEST = "vm-bookmark-apply-request"  # a bookmark, the Original or Reset chosen: which one
 RESET_ORIGINAL = "reset-original"
 BOOKMARKS_PANE = "vm-bookmarks-pane"
 BOOKMARK_LIST = "vm-bookmark-list"

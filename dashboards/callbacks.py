@@ -1,10 +1,10 @@
 """The dashboard callbacks. Thin: read inputs, call the dashboard service, format outputs.
 
-A view change — a control, a sheet tab, a bookmark or reset (a requested state), a click on a graph's mark or
-a chip's × — is one request: the view state, the controls as corrected, the chips and the visible sheet come
-back together (``view``). The browser draws the sheet, changing in place only what differs from the sheet on
-screen (``assets/viewmark/sheet.js``). The sheet is served from the result cache when this effective view was
-shown before (``dashboards.served``).
+A view change — a control, a sheet tab, a bookmark or reset chosen in the pane, a requested state (the address
+bar), a click on a graph's mark or a chip's × — is one request: the view state, the controls as corrected, the
+chips and the visible sheet come back together (``view``). The browser draws the sheet, changing in place only
+what differs from the sheet on screen (``assets/viewmark/sheet.js``). The sheet is served from the result cache
+when this effective view was shown before (``dashboards.served``).
 
 Everything arriving from the browser (state, control values, dashboard id) is re-validated on the
 server by the service with the viewer's own grants and restrictions.
@@ -13,7 +13,9 @@ server by the service with the viewer's own grants and restrictions.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, callback_context, dcc, no_update
 from dash.exceptions import PreventUpdate
@@ -29,9 +31,45 @@ from views.applied import applied, without
 from views.dates import is_preset
 from views.resolve import state_from_controls
 
+if TYPE_CHECKING:
+    from accounts.viewer import Viewer
+    from declarations.model import Dashboard
 
-def register(app: Dash) -> None:
+
+@dataclass(frozen=True)
+class Asked:
+    """What ``Asking.answer`` gives for a click: the raw state to show (None: none, the view stays as it is) and
+    a value for each of ``Asking.outputs``."""
+    state: Any
+    outputs: tuple
+
+
+@dataclass(frozen=True)
+class Asking:
+    """Requests for a view from outside the dashboard's own controls: a bookmark chosen in the pane
+    (``bookmarks.callbacks.APPLYING``). The view's callback answers them itself, so that applying a bookmark
+    is one request, not a request for the state and then one for the view (docs/architecture.md, "One
+    request per view change").
+
+    ``inputs``: the stores the page sets when asked (a click); ``states``: what the answer reads besides;
+    ``outputs``: what the asker shows besides the view (no update on every other view change);
+    ``answer(request, dashboard, viewer, states)`` → ``Asked``. The answer checks what it is asked for
+    itself: the request is the browser's to send.
+    """
+    inputs: tuple[Input, ...]
+    states: tuple[State, ...]
+    outputs: tuple[Output, ...]
+    answer: Callable[[Any, Dashboard, Viewer, tuple], Asked]
+
+    def asks(self, component_id) -> bool:
+        return any(component_id == i.component_id for i in self.inputs)
+
+
+def register(app: Dash, asking: Asking | None = None) -> None:
+    """The dashboard page's callbacks; ``asking``: the clicks elsewhere on the page that ask for a view."""
     topojson_url = app.get_asset_url("topojson/")
+    asking = asking or Asking((), (), (), lambda *_: Asked(None, ()))
+    own_inputs, own_outputs = 8, 10  # the view's own, before ``asking.inputs`` and ``asking.outputs``
 
     @app.callback(
         Output(ids.VIEW_STATE, "data"),
@@ -44,6 +82,7 @@ def register(app: Dash) -> None:
         Output(ids.NOTICES, "children"),
         Output(ids.FILTER_SUMMARY, "children"),
         Output(ids.SHEET_BODY, "data"),
+        *asking.outputs,
         Input(ids.control(ALL), "value"),
         Input(ids.date_control(ALL), "start_date"),
         Input(ids.date_control(ALL), "end_date"),
@@ -52,31 +91,45 @@ def register(app: Dash) -> None:
         Input(ids.REQUESTED_STATE, "data"),
         Input(ids.graph(ALL), "clickData"),
         Input(ids.remove_filter(ALL), "n_clicks"),
+        *asking.inputs,
         State(ids.DASHBOARD_ID, "data"),
         State(ids.NOTICES, "children"),
         State(ids.FILTER_SUMMARY, "children"),
+        *asking.states,
         prevent_initial_call=True,
     )
-    def view(values, starts, ends, presets, sheet, requested, _graph_clicks, _removals, dashboard_id, shown_notices,
-             shown_chips):
-        """Controls, tabs, a click (a graph's mark, a chip's ×) or a requested state (bookmark, reset) → the
-        canonical view state, its applied-filter chips and its sheet, in one answer.
+    def view(*args):
+        """Controls, tabs, a click (a graph's mark, a chip's ×), a bookmark chosen (``asking``) or a requested
+        state (the address bar) → the canonical view state, its applied-filter chips and its sheet, in one
+        answer.
 
         Dependent options are narrowed here and values they no longer allow are dropped with a notice;
         the corrected values flow back to the controls in the same callback. A date range is its preset
         while one is chosen, shown as the days it resolves to; editing those days makes it two dates.
         """
+        sheet, requested = args[4:6]
+        dashboard_id, shown_notices, shown_chips = args[own_inputs + len(asking.inputs):][:3]
         viewer = current_viewer()
         rt = runtime()
         board = rt.dashboards.get(dashboard_id, viewer)
+        trigger = callback_context.triggered_id
         inputs = callback_context.inputs_list
         selects = [(_control_id(item), _value(item)) for item in inputs[0]]
         dates = _date_ranges(inputs[1], inputs[2], inputs[3], callback_context.triggered_prop_ids.values())
         # Even when a requested state replaces them, the controls sent must be this dashboard's own.
         from_controls = state_from_controls(board, sheet, dict(selects), dict(dates))
-        if callback_context.triggered_id == ids.REQUESTED_STATE and requested:
+        asked_out = (no_update,) * len(asking.outputs)
+        if asking.asks(trigger):
+            request = callback_context.triggered[0].get("value")
+            if not request:
+                raise PreventUpdate
+            asked = asking.answer(request, board, viewer, args[len(args) - len(asking.states):])
+            if asked.state is None:  # refused: the asker says why, and the view stays
+                return (*_unchanged(callback_context.outputs_list[:own_outputs]), *asked.outputs)
+            raw, asked_out = asked.state, asked.outputs
+        elif trigger == ids.REQUESTED_STATE and requested:
             raw = requested.get("state") if isinstance(requested, dict) else requested
-        elif _of_type(callback_context.triggered_id, ids.graph(), ids.remove_filter()):
+        elif _of_type(trigger, ids.graph(), ids.remove_filter()):
             raw = _clicked(board, from_controls)
             if raw is None:  # graphs or chips drawn anew, or a click that sets nothing
                 raise PreventUpdate
@@ -107,7 +160,7 @@ def register(app: Dash) -> None:
         body = served.sheet_body(rt.dashboards, board, state, viewer, topojson_url, ctx=ctx)
         return (state.to_dict(), value_out, option_out, starts_out, ends_out, presets_out,
                 _changed(state.sheet, sheet), notices_out if notices_out or shown_notices else no_update,
-                _changed(chips, shown_chips), body)
+                _changed(chips, shown_chips), body, *asked_out)
 
     # The browser draws the sheet, setting in place what can be (assets/viewmark/sheet.js).
     app.clientside_callback(ClientsideFunction("viewmark_sheet", "place"), Output(ids.SHEET_CONTENT, "children"),
@@ -155,6 +208,11 @@ def _date_ranges(starts, ends, presets, triggered) -> list[tuple[str, object]]:
         keep = is_preset(preset) and control_id not in edited
         ranges.append((control_id, preset if keep else [_value(start), _value(end)]))
     return ranges
+
+
+def _unchanged(outputs_list) -> tuple:
+    """No update for each of the outputs (a list of no updates for a pattern's)."""
+    return tuple([no_update] * len(o) if isinstance(o, list) else no_update for o in outputs_list)
 
 
 def _changed(value, shown):

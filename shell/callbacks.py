@@ -16,7 +16,8 @@ from views.url import normalized
 
 
 def register(app: Dash) -> None:
-    dashboard_callbacks.register(app)
+    # A bookmark applied in the pane comes back with its view, from the view's callback.
+    dashboard_callbacks.register(app, bookmark_callbacks.APPLYING)
     bookmark_callbacks.register(app)
     share_callbacks.register(app)
     presentation_callbacks.register(app)

@@ -71,6 +71,36 @@
       }
     },
 
+    // A bookmark, the Original or Reset clicked: which one, as the request the view's callback answers with
+    // the bookmark's view (bookmarks/callbacks.py, APPLYING). Set here, in the browser, so that the pane's
+    // buttons drawn anew (a new list) cost no request: they have no clicks and ask for nothing.
+    apply_request: function (resetClicks, applyClicks, requestId, resetId) {
+      var suffix = ".n_clicks";
+      var asked = null;
+      (window.dash_clientside.callback_context.triggered || []).forEach(function (t) {
+        if (!t.value || t.prop_id.slice(-suffix.length) !== suffix) {
+          return;
+        }
+        var key = t.prop_id.slice(0, -suffix.length);
+        if (key === resetId) {
+          asked = "original";
+          return;
+        }
+        var id;
+        try {
+          id = JSON.parse(key);
+        } catch (e) {
+          return;
+        }
+        if (id && id.action === "apply") {
+          asked = id.bookmark;
+        }
+      });
+      if (asked !== null) {
+        window.dash_clientside.set_props(requestId, {data: {bookmark: asked, at: Date.now()}});
+      }
+    },
+
     // The applied bookmark's line marked (bookmarks/ui.py, ACTIVE), the others not; no bookmark applied: the
     // Original's line. Each line's apply button says whether it is the current one.
     mark: function (active, classes, items, buttons) {

@@ -1,18 +1,32 @@
 """The view callback's request as dash-renderer builds it, for tests that post it themselves.
 
-Built from ``/_dash-dependencies`` (the callback whose first output is the view state), so it follows the
-callback's outputs, inputs and states as they are registered; only the components on the page and their values
-are the test's.
+Built from the callback whose first output is the view state as it is registered — ``/_dash-dependencies``
+of a client's app, or the page's callbacks registered on a bare Dash app — so it follows the callback's
+outputs, inputs and states; only the components on the page and their values are the test's.
 """
 
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
+
+from dash import Dash
 
 from core import ids
 
 VIEW_OUTPUT = f"..{ids.VIEW_STATE}.data..."
+
+
+@cache
+def registered_view_spec() -> dict:
+    """The view callback as ``/_dash-dependencies`` lists it, from the page's callbacks registered on a bare
+    Dash app (an output's ``@`` suffix is derived from the callback's inputs: the same in every app)."""
+    from shell import callbacks
+
+    app = Dash(__name__)
+    callbacks.register(app)
+    return next(d for d in app._callback_list if d["output"].startswith(VIEW_OUTPUT))
 
 
 def view_request(client, *, plain: dict[str, Any], components: dict[str, list[tuple[Any, dict[str, Any]]]],
@@ -20,8 +34,10 @@ def view_request(client, *, plain: dict[str, Any], components: dict[str, list[tu
     """What dash-renderer posts to the view callback. ``plain``: the value of each plain component's property
     (``"component-id.property"``; absent: None). ``components``: the pattern-matched components on the page by
     pattern type (``"vm-control"`` → ``[(id, {property: value})]``, ids as sent, forged or not); a pattern with
-    none on the page sends an empty list. ``changed``: the changed property ids."""
-    spec = next(d for d in client.get("/_dash-dependencies").json if d["output"].startswith(VIEW_OUTPUT))
+    none on the page sends an empty list. ``changed``: the changed property ids. ``client``: None for the
+    callback as registered (``registered_view_spec``)."""
+    spec = (registered_view_spec() if client is None else
+            next(d for d in client.get("/_dash-dependencies").json if d["output"].startswith(VIEW_OUTPUT)))
 
     def expand(component: str, prop: str, with_value: bool):
         prop = prop.split("@")[0]

@@ -12,13 +12,13 @@ import json
 import re
 
 import pytest
-from dash import ALL, Output
 
 from accounts.demo import PARTNER_BRAND
 from accounts.requests import CSRF_COOKIE
 from core import ids
 from core.ids import NO_ACCESS
 from dashboards import registry
+from tests.integration.dash_requests import view_request
 
 FOREIGN_BRAND_NAMES = ("Nova Slots", "Lumen Play", "Tidal Spins")
 GAMING_SHEETS = [s.id for s in registry.get("gaming").sheets]
@@ -150,14 +150,7 @@ def sheet_state(dashboard_id: str, sheet: str, **filters) -> dict:
     return {"version": 1, "dashboard": dashboard_id, "sheet": sheet, "filters": filters, "parameters": {}}
 
 
-# The view callback's outputs, as ``/_dash-dependencies`` names them (its ``output``).
-VIEW_OUTPUTS = [Output(ids.VIEW_STATE, "data"), Output(ids.control(ALL), "value"), Output(ids.control(ALL), "options"),
-                Output(ids.date_control(ALL), "start_date"), Output(ids.date_control(ALL), "end_date"),
-                Output(ids.date_preset(ALL), "value"), Output(ids.SHEET_TABS, "value"), Output(ids.NOTICES, "children"),
-                Output(ids.FILTER_SUMMARY, "children"), Output(ids.SHEET_BODY, "data")]
-
-
-def test_adash010_the_view_sends_only_what_the_page_does_not_show_yet(client_of):
+def test_adash011_the_view_sends_only_what_the_page_does_not_show_yet(client_of):
     """Each prop sent is drawn again in the browser: the controls and the tab the page shows already are left
     alone; what the requested state changes is sent."""
     analyst = client_of("analyst")
@@ -174,8 +167,7 @@ def sheet_payload(dashboard_id: str, sheet: str, **filters) -> dict:
     """The view callback asked for a state as a bookmark asks for it (a requested state): the answer holds the
     view's sheet (``sheet_of``)."""
     requested = {"state": sheet_state(dashboard_id, sheet, **filters), "nonce": 1}
-    payload = sync_payload(None, dashboard_id, sheet, requested=requested)
-    return {**payload, "output": ".." + "...".join(str(o) for o in VIEW_OUTPUTS) + ".."}
+    return sync_payload(None, dashboard_id, sheet, requested=requested)
 
 
 def sheet_of(response) -> dict:
@@ -184,47 +176,26 @@ def sheet_of(response) -> dict:
 
 
 def sync_payload(client, dashboard_id: str, sheet: str, requested: dict | None = None, **values) -> dict:
+    """The view callback's request with the dashboard's controls at their defaults but ``values``, on ``sheet``:
+    a change of the first control in ``values`` (the brand when none), or ``requested``. ``client``: None for
+    the callback as registered (``dash_requests.view_request``)."""
     board = registry.get(dashboard_id)
-    spec = (next(d for d in client.get("/_dash-dependencies").json if d["output"].startswith(f"..{ids.VIEW_STATE}"))
-            if client is not None else {"output": ""})
     selects = [c for c in board.controls if c.type != "date_range"]
     dates = [c for c in board.controls if c.type == "date_range"]
 
     def value_of(control):
         return values.get(control.id, list(control.default) if control.type == "multi" else control.default)
 
-    def pattern(kind, control_id, prop, value=None, with_value=False):
-        item = {"id": {"control": control_id, "type": kind}, "property": prop}
-        return {**item, "value": value} if with_value else item
-
-    inputs = [
-        [pattern("vm-control", c.id, "value", value_of(c), True) for c in selects],
-        [pattern("vm-date", c.id, "start_date", c.default[0], True) for c in dates],
-        [pattern("vm-date", c.id, "end_date", c.default[1], True) for c in dates],
-        [pattern("vm-date-preset", c.id, "value", "custom", True) for c in dates],
-        {"id": ids.SHEET_TABS, "property": "value", "value": sheet},
-        {"id": ids.REQUESTED_STATE, "property": "data", "value": requested},
-        [],  # no graph clicked (clickData of the clickable graphs)
-        [],  # no chip removed
-    ]
-    outputs = [
-        {"id": ids.VIEW_STATE, "property": "data"},
-        [pattern("vm-control", c.id, "value") for c in selects],
-        [pattern("vm-control", c.id, "options") for c in selects],
-        [pattern("vm-date", c.id, "start_date") for c in dates],
-        [pattern("vm-date", c.id, "end_date") for c in dates],
-        [pattern("vm-date-preset", c.id, "value") for c in dates],
-        {"id": ids.SHEET_TABS, "property": "value"},
-        {"id": ids.NOTICES, "property": "children"},
-        {"id": ids.FILTER_SUMMARY, "property": "children"},
-        {"id": ids.SHEET_BODY, "property": "data"},
-    ]
+    components = {
+        "vm-control": [(ids.control(c.id), {"value": value_of(c)}) for c in selects],
+        "vm-date": [(ids.date_control(c.id), {"start_date": c.default[0], "end_date": c.default[1]}) for c in dates],
+        "vm-date-preset": [(ids.date_preset(c.id), {"value": "custom"}) for c in dates],
+    }
+    plain = {f"{ids.SHEET_TABS}.value": sheet, f"{ids.REQUESTED_STATE}.data": requested,
+             f"{ids.DASHBOARD_ID}.data": dashboard_id}
     changed = (f"{ids.REQUESTED_STATE}.data" if requested
                else f"{_control_key(next(iter(values)) if values else 'brand')}.value")
-    return {"output": spec["output"], "outputs": outputs, "inputs": inputs, "changedPropIds": [changed],
-            "state": [{"id": ids.DASHBOARD_ID, "property": "data", "value": dashboard_id},
-                      {"id": ids.NOTICES, "property": "children", "value": None},
-                      {"id": ids.FILTER_SUMMARY, "property": "children", "value": None}]}
+    return view_request(client, plain=plain, components=components, changed=[changed])
 
 
 def csv_payload(dashboard_id: str, sheet: str, visual_id: str, **filters) -> dict:

@@ -141,6 +141,23 @@ def marked(dash_duo) -> list[str]:
     """)
 
 
+# Records the outputs of each callback request the page sends from now on (``window.__vmSent``).
+RECORD_REQUESTS = """
+window.__vmSent = [];
+if (!window.__vmRecording) {
+  window.__vmRecording = true;
+  const original = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === "string" ? input : (input && input.url) || "";
+    if (url.includes("_dash-update-component") && init && typeof init.body === "string") {
+      window.__vmSent.push(JSON.parse(init.body).output);
+    }
+    return original.apply(this, arguments);
+  };
+}
+"""
+
+
 def no_errors(dash_duo):
     assert dash_duo.get_logs() == []
 
@@ -494,4 +511,41 @@ def test_bmui013_update_chosen_as_the_view_changes_saves_the_view_chosen(sign_in
     assert [(b.name, b.version, b.state["parameters"]["metric"]) for b in saved] == [("Chosen", 2, "orders")]
     close_pane(dash_duo)
     wait_modified(dash_duo, False)  # the bookmark is the view on screen
+    no_errors(dash_duo)
+
+
+def test_bmui014_applying_is_one_request_and_reads_the_bookmark_as_saved_now(sign_in_to, new_user, app):
+    """A click on a bookmark brings back its view, its name in the banner and the mark in the pane together;
+    changed in another window since the pane was drawn, the bookmark is shown as saved now; deleted there, it
+    is not applied: a toast says why, the pane lists what is left, and the view stays."""
+    user = new_user()
+    dash_duo = sign_in_to(user)
+    choose_metric(dash_duo, "Orders")
+    add_bookmark(dash_duo, "Kept")
+    add_bookmark(dash_duo, "Gone")
+    choose_metric(dash_duo, "Revenue")
+    open_pane(dash_duo)  # drawn before the changes below: it still lists both, as saved at first
+    with app.server.test_request_context():
+        viewer = viewer_for(accounts_of().get(user))
+        service = bookmark_service()
+        saved = {b.name: b for b in service.list_bookmarks(viewer, "restaurant")}
+        service.update(viewer, saved["Kept"].id, {"parameters": {"metric": "avg_ticket"}}, saved["Kept"].version)
+        service.delete(viewer, saved["Gone"].id)
+    dash_duo.driver.execute_script(RECORD_REQUESTS)
+    apply_bookmark(dash_duo, "Kept")
+    until(lambda: metric(dash_duo) == "Average ticket", timeout=10)
+    dash_duo.wait_for_contains_text(TITLE, "Kept", timeout=10)
+    dash_duo.wait_for_contains_text(TOASTS, "Showing “Kept”", timeout=10)
+    until(lambda: marked(dash_duo) == ["Kept"], timeout=10)
+    wait_modified(dash_duo, False)
+    # The click's one request is the view's; the banner's and the address's follow it.
+    sent = dash_duo.driver.execute_script("return window.__vmSent")
+    assert sent[0].startswith(f"..{ids.VIEW_STATE}.data...") and f"{ids.ACTIVE_BOOKMARK}.data" in sent[0], sent
+    assert [s.split("...")[0] for s in sent[1:]] == [f"..{ids.BANNER_TITLE}.children"], sent
+
+    apply_bookmark(dash_duo, "Gone")
+    dash_duo.wait_for_contains_text(TOASTS, "No such bookmark.", timeout=10)
+    until(lambda: listed(dash_duo) == ["Original dashboard", "Kept"], timeout=10)
+    assert metric(dash_duo) == "Average ticket" and "Kept" in dash_duo.find_element(TITLE).text
+    assert marked(dash_duo) == ["Kept"] and not is_modified(dash_duo)
     no_errors(dash_duo)
