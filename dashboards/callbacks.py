@@ -69,9 +69,8 @@ def register(app: Dash, asking: Asking | None = None) -> None:
     """The dashboard page's callbacks; ``asking``: the clicks elsewhere on the page that ask for a view."""
     topojson_url = app.get_asset_url("topojson/")
     asking = asking or Asking((), (), (), lambda *_: Asked(None, ()))
-    own_inputs, own_outputs = 8, 10  # the view's own, before ``asking.inputs`` and ``asking.outputs``
-
-    @app.callback(
+    # The view's own dependencies; the asker's follow each group.
+    own_outputs = (
         Output(ids.VIEW_STATE, "data"),
         Output(ids.control(ALL), "value"),
         Output(ids.control(ALL), "options"),
@@ -82,7 +81,8 @@ def register(app: Dash, asking: Asking | None = None) -> None:
         Output(ids.NOTICES, "children"),
         Output(ids.FILTER_SUMMARY, "children"),
         Output(ids.SHEET_BODY, "data"),
-        *asking.outputs,
+    )
+    own_inputs = (
         Input(ids.control(ALL), "value"),
         Input(ids.date_control(ALL), "start_date"),
         Input(ids.date_control(ALL), "end_date"),
@@ -91,13 +91,15 @@ def register(app: Dash, asking: Asking | None = None) -> None:
         Input(ids.REQUESTED_STATE, "data"),
         Input(ids.graph(ALL), "clickData"),
         Input(ids.remove_filter(ALL), "n_clicks"),
-        *asking.inputs,
+    )
+    own_states = (
         State(ids.DASHBOARD_ID, "data"),
         State(ids.NOTICES, "children"),
         State(ids.FILTER_SUMMARY, "children"),
-        *asking.states,
-        prevent_initial_call=True,
     )
+
+    @app.callback(*own_outputs, *asking.outputs, *own_inputs, *asking.inputs, *own_states, *asking.states,
+                  prevent_initial_call=True)
     def view(*args):
         """Controls, tabs, a click (a graph's mark, a chip's ×), a bookmark chosen (``asking``) or a requested
         state (the address bar) → the canonical view state, its applied-filter chips and its sheet, in one
@@ -107,8 +109,9 @@ def register(app: Dash, asking: Asking | None = None) -> None:
         the corrected values flow back to the controls in the same callback. A date range is its preset
         while one is chosen, shown as the days it resolves to; editing those days makes it two dates.
         """
-        sheet, requested = args[4:6]
-        dashboard_id, shown_notices, shown_chips = args[own_inputs + len(asking.inputs):][:3]
+        _values, _starts, _ends, _presets, sheet, requested, _graph_clicks, _removals = args[:len(own_inputs)]
+        states = args[len(own_inputs) + len(asking.inputs):]
+        dashboard_id, shown_notices, shown_chips = states[:len(own_states)]
         viewer = current_viewer()
         rt = runtime()
         board = rt.dashboards.get(dashboard_id, viewer)
@@ -123,9 +126,9 @@ def register(app: Dash, asking: Asking | None = None) -> None:
             request = callback_context.triggered[0].get("value")
             if not request:
                 raise PreventUpdate
-            asked = asking.answer(request, board, viewer, args[len(args) - len(asking.states):])
+            asked = asking.answer(request, board, viewer, states[len(own_states):])
             if asked.state is None:  # refused: the asker says why, and the view stays
-                return (*_unchanged(callback_context.outputs_list[:own_outputs]), *asked.outputs)
+                return (*_unchanged(callback_context.outputs_list[:len(own_outputs)]), *asked.outputs)
             raw, asked_out = asked.state, asked.outputs
         elif trigger == ids.REQUESTED_STATE and requested:
             raw = requested.get("state") if isinstance(requested, dict) else requested

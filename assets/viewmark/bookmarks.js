@@ -29,6 +29,22 @@
     }
   }
 
+  // The ids of the buttons whose click triggered the running clientside callback (a pattern-matched one's
+  // parsed from its JSON); buttons that only appeared (drawn anew) have no clicks and are not among them.
+  function clickedIds() {
+    var suffix = ".n_clicks";
+    return (window.dash_clientside.callback_context.triggered || []).filter(function (t) {
+      return t.value && t.prop_id.slice(-suffix.length) === suffix;
+    }).map(function (t) {
+      var key = t.prop_id.slice(0, -suffix.length);
+      try {
+        return JSON.parse(key);
+      } catch (e) {
+        return key;
+      }
+    });
+  }
+
   var clientside = window.dash_clientside = window.dash_clientside || {};
   clientside.viewmark_bookmarks = {
     // Add clicked, or Enter in the name: the name and the view on screen, as the request the server saves.
@@ -50,18 +66,8 @@
     // for nothing. The buttons are pattern-matched, so the bookmark is read from the id of the one clicked;
     // buttons that only appeared (a new list) have no clicks and ask for nothing.
     update_request: function (clicks, state, requestId) {
-      var suffix = ".n_clicks";
       var asked = null;
-      (window.dash_clientside.callback_context.triggered || []).forEach(function (t) {
-        if (!t.value || t.prop_id.slice(-suffix.length) !== suffix) {
-          return;
-        }
-        var id;
-        try {
-          id = JSON.parse(t.prop_id.slice(0, -suffix.length));
-        } catch (e) {
-          return;
-        }
+      clickedIds().forEach(function (id) {
         if (id && id.action === "update") {
           asked = id.bookmark;
         }
@@ -75,24 +81,11 @@
     // the bookmark's view (bookmarks/callbacks.py, APPLYING). Set here, in the browser, so that the pane's
     // buttons drawn anew (a new list) cost no request: they have no clicks and ask for nothing.
     apply_request: function (resetClicks, applyClicks, requestId, resetId) {
-      var suffix = ".n_clicks";
       var asked = null;
-      (window.dash_clientside.callback_context.triggered || []).forEach(function (t) {
-        if (!t.value || t.prop_id.slice(-suffix.length) !== suffix) {
-          return;
-        }
-        var key = t.prop_id.slice(0, -suffix.length);
-        if (key === resetId) {
+      clickedIds().forEach(function (id) {
+        if (id === resetId) {
           asked = "original";
-          return;
-        }
-        var id;
-        try {
-          id = JSON.parse(key);
-        } catch (e) {
-          return;
-        }
-        if (id && id.action === "apply") {
+        } else if (id && id.action === "apply") {
           asked = id.bookmark;
         }
       });
