@@ -228,7 +228,7 @@ NAMES = {f"{ids.PAGE}.children": "route", f"{ids.VIEW_STATE}.data": "view",
          f"{ids.DELETE_DIALOG}.is_open": "bookmark delete", f"{ids.SHARE_DIALOG}.is_open": "share dialog"}
 # A bookmark applied is the view's request; the pane's other actions (default, move) are one callback's.
 INPUT_NAMES = {ids.BOOKMARK_ADD_REQUEST: "bookmark add", ids.BOOKMARK_UPDATE_REQUEST: "bookmark update",
-               _key(ids.bookmark_action("default")): "bookmark act",
+               ids.BOOKMARK_ACT_REQUEST: "bookmark act",
                ids.BOOKMARKS_IMPORT: "bookmark import", ids.RENAME_SAVE: "bookmark rename"}
 
 
@@ -388,7 +388,9 @@ class BrowserUser(Client):
         if not mine:
             return
         bookmark = self.rng.choice(mine)
-        self.fail_if(_toast_failed(page.click(ids.bookmark_action("delete", bookmark))))
+        # Delete… sets which bookmark (assets/viewmark/clicks.js); its callback opens the dialog.
+        asked = {"action": "delete", "bookmark": bookmark, "at": int(time.time() * 1000)}
+        self.fail_if(_toast_failed(page.change(ids.BOOKMARK_DIALOG_REQUEST, "data", asked)))
         with LEDGER.asking(self.name, "delete", id=bookmark):
             fired = page.click(ids.DELETE_CONFIRM)
         self.fail_if(_toast_failed(fired))

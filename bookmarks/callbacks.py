@@ -25,7 +25,7 @@ from core import ids
 from core.errors import Conflict, Invalid, ServiceError
 from core.runtime import runtime
 from dashboards.callbacks import Asked, Asking
-from dashboards.clicks import as_object, clicked
+from dashboards.clicks import as_object, ask_on_click, clicked
 from views.preferences import ViewPreferences
 from views.state import canonical_json
 from views.url import normalized, search_state, state_search
@@ -102,15 +102,15 @@ def register(app: Dash) -> None:
                             State(ids.BOOKMARK_APPLY_REQUEST, "id"), State(ids.RESET_ORIGINAL, "id"),
                             prevent_initial_call=True)
 
+    # The pane's other buttons ask through the browser too, so a new list sends no request (``ask_on_click``).
+    ask_on_click(app, [ids.bookmark_action(a) for a in ACTIONS], ids.BOOKMARK_ACT_REQUEST)
+    ask_on_click(app, [ids.bookmark_action(a) for a in DIALOGS], ids.BOOKMARK_DIALOG_REQUEST)
+
     @app.callback(*list_out, toast_out, Output(ids.BOOKMARK_FOCUS, "data"),
-                  *(Input(ids.bookmark_action(a), "n_clicks") for a in ACTIONS),
-                  State(ids.DASHBOARD_ID, "data"), State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
-    def act(*args):
-        dashboard_id, active = args[-2:]
-        target = clicked()
-        if not target:
-            raise PreventUpdate
-        action, bookmark = as_object(target).get("action"), as_object(target).get("bookmark")
+                  Input(ids.BOOKMARK_ACT_REQUEST, "data"), State(ids.DASHBOARD_ID, "data"),
+                  State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)
+    def act(request, dashboard_id, active):
+        action, bookmark = as_object(request).get("action"), as_object(request).get("bookmark")
         if action not in ACTIONS:
             raise PreventUpdate
         context = Context(bookmark_service(), dashboard_id, bookmark)
@@ -130,18 +130,18 @@ def register(app: Dash) -> None:
     @app.callback(Output(ids.RENAME_DIALOG, "is_open"), Output(ids.RENAME_NAME, "value"),
                   Output(ids.RENAME_ERROR, "children"), Output(ids.DELETE_DIALOG, "is_open"),
                   Output(ids.DELETE_TEXT, "children"), Output(ids.DIALOG_TARGET, "data"), toast_out,
-                  Input(ids.bookmark_action("rename"), "n_clicks"), Input(ids.bookmark_action("delete"), "n_clicks"),
-                  State(ids.BOOKMARK_VERSIONS, "data"), prevent_initial_call=True)
-    def open_dialog(_renames, _deletes, versions):
-        target = clicked()
-        if not target:
+                  Input(ids.BOOKMARK_DIALOG_REQUEST, "data"), State(ids.BOOKMARK_VERSIONS, "data"),
+                  prevent_initial_call=True)
+    def open_dialog(request, versions):
+        target = as_object(request)
+        if target.get("action") not in DIALOGS:
             raise PreventUpdate
         try:
-            saved = bookmark_service().get(current_viewer(), as_object(target).get("bookmark"))
+            saved = bookmark_service().get(current_viewer(), target.get("bookmark"))
         except ServiceError as exc:
             return *(no_update,) * 6, ui.toast(exc.message, "danger")
         dialog = {"id": saved.id, "version": as_object(versions).get(str(saved.id), saved.version)}
-        if as_object(target).get("action") == "rename":
+        if target.get("action") == "rename":
             return True, saved.name, None, no_update, no_update, dialog, no_update
         question = f"Delete the bookmark “{saved.name}”? This cannot be undone."
         return no_update, no_update, no_update, True, question, dialog, no_update
@@ -302,6 +302,8 @@ def _mover(offset: int):
 # Update is not here: it saves the view on screen, and takes it as an input (``update`` above). Nor is apply
 # (``APPLYING``).
 ACTIONS = {"default": _set_default, "no-default": _clear_default, "up": _mover(-1), "down": _mover(1)}
+DIALOGS = ("rename", "delete")
+
 
 
 # Applying -----------------------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ def page_parts(board: Dashboard, opened: ViewState, pane: Pane, *, pane_extras: 
         dcc.Store(id=ids.DIALOG_TARGET),
         dcc.Store(id=ids.BOOKMARK_UPDATE_REQUEST),
         dcc.Store(id=ids.BOOKMARK_APPLY_REQUEST),
+        dcc.Store(id=ids.BOOKMARK_ACT_REQUEST),
+        dcc.Store(id=ids.BOOKMARK_DIALOG_REQUEST),
         dcc.Store(id=ids.BOOKMARK_FOCUS),
         dcc.Download(id=ids.BOOKMARKS_DOWNLOAD),
         dbc.Offcanvas([

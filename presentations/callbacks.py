@@ -20,7 +20,7 @@ from bookmarks.ui import dom_id, list_error, toast
 from core import ids
 from core.errors import Conflict, Invalid, NotFound, ServiceError
 from dashboards import registry
-from dashboards.clicks import as_list, as_object, clicked
+from dashboards.clicks import as_list, as_object, ask_on_click, clicked
 from presentations import ui
 from presentations.service import MAX_ITEMS, PresentationInfo, presentation_service
 from shares.models import PRESENTATION
@@ -59,24 +59,29 @@ def register(app: Dash) -> None:
                 dom_id(ids.presentation_action("edit", made.id)))
 
     # The list's actions ---------------------------------------------------------------------------------
+    # Each through the browser, so that the list drawn anew sends no request (``ask_on_click``).
+    ask_on_click(app, [ids.presentation_action("rename"), ids.presentation_action("delete")],
+                 ids.PRESENTATION_DIALOG_REQUEST)
+    ask_on_click(app, [ids.presentation_action("duplicate")], ids.PRESENTATION_DUPLICATE_REQUEST)
+    ask_on_click(app, [ids.presentation_action("share")], ids.PRESENTATION_SHARE_REQUEST)
+    ask_on_click(app, [ids.presentation_action("edit")], ids.PRESENTATION_EDIT_REQUEST)
 
     @app.callback(Output(ids.PRESENTATION_RENAME_DIALOG, "is_open"), Output(ids.PRESENTATION_RENAME_NAME, "value"),
                   Output(ids.PRESENTATION_RENAME_ERROR, "children"), Output(ids.PRESENTATION_DELETE_DIALOG, "is_open"),
                   Output(ids.PRESENTATION_DELETE_TEXT, "children"), Output(ids.PRESENTATION_TARGET, "data"),
                   *list_out, toast_out,
-                  Input(ids.presentation_action("rename"), "n_clicks"),
-                  Input(ids.presentation_action("delete"), "n_clicks"),
+                  Input(ids.PRESENTATION_DIALOG_REQUEST, "data"),
                   State(ids.PRESENTATION_VERSIONS, "data"), prevent_initial_call=True)
-    def open_dialog(_renames, _deletes, versions):
-        target = clicked()
-        if not target:
+    def open_dialog(request, versions):
+        target = as_object(request)
+        if target.get("action") not in ("rename", "delete"):
             raise PreventUpdate
         try:
-            info = presentation_service().get(current_viewer(), as_object(target).get("presentation"))
+            info = presentation_service().get(current_viewer(), target.get("presentation"))
         except ServiceError as exc:  # deleted elsewhere: show the list as it is now
             return *(no_update,) * 6, *_listing(), toast(exc.message, "danger")
         dialog = {"id": info.id, "version": _version(versions, info)}
-        if as_object(target).get("action") == "rename":
+        if target.get("action") == "rename":
             return True, info.name, None, no_update, no_update, dialog, no_update, no_update, no_update
         return no_update, no_update, no_update, True, ui.delete_question(info), dialog, no_update, no_update, no_update
 
@@ -117,14 +122,13 @@ def register(app: Dash) -> None:
         # Its buttons are gone: the keyboard focus stays in the list rather than falling to the page.
         return False, *_listing(), toast(f"Deleted “{deleted.name}”."), ids.PRESENTATION_LIST
 
-    @app.callback(*list_out, toast_out, focus_out, Input(ids.presentation_action("duplicate"), "n_clicks"),
+    @app.callback(*list_out, toast_out, focus_out, Input(ids.PRESENTATION_DUPLICATE_REQUEST, "data"),
                   prevent_initial_call=True)
-    def duplicate(_clicks):
-        target = clicked()
-        if not target:
+    def duplicate(request):
+        if not isinstance(request, dict):
             raise PreventUpdate
         try:
-            copy = presentation_service().duplicate(current_viewer(), as_object(target).get("presentation"))
+            copy = presentation_service().duplicate(current_viewer(), request.get("presentation"))
         except ServiceError as exc:
             return *_listing(), toast(exc.message, "danger"), no_update
         return (*_listing(), toast(f"Made a copy: “{copy.name}”."),
@@ -133,15 +137,14 @@ def register(app: Dash) -> None:
     if ui.can_share():
         @app.callback(Output(ids.PRESENTATION_SHARE_DIALOG, "is_open"), Output(ids.PRESENTATION_SHARE_URL, "value"),
                       Output(ids.PRESENTATION_SHARE_COPIED, "children"), toast_out,
-                      Input(ids.presentation_action("share"), "n_clicks"), prevent_initial_call=True)
-        def share(_clicks):
+                      Input(ids.PRESENTATION_SHARE_REQUEST, "data"), prevent_initial_call=True)
+        def share(request):
             from shares.api import absolute_url
 
-            target = clicked()
-            if not target:
+            if not isinstance(request, dict):
                 raise PreventUpdate
             try:
-                link = presentation_service().share(current_viewer(), as_object(target).get("presentation"))
+                link = presentation_service().share(current_viewer(), request.get("presentation"))
             except ServiceError as exc:
                 return no_update, no_update, no_update, toast(exc.message, "danger")
             return True, absolute_url(link), "", no_update
@@ -157,15 +160,14 @@ def register(app: Dash) -> None:
                   Output(ids.EDITOR_SLIDES, "children"), Output(ids.EDITOR_PICKER, "children"),
                   Output(ids.EDITOR_LINK, "value"), Output(ids.EDITOR_ERROR, "children"),
                   Output(ids.EDITOR_DRAFT, "data"), *list_out, toast_out,
-                  Input(ids.presentation_action("edit"), "n_clicks"), prevent_initial_call=True)
-    def open_editor(_clicks):
+                  Input(ids.PRESENTATION_EDIT_REQUEST, "data"), prevent_initial_call=True)
+    def open_editor(request):
         # Fresh from the server: the presentation and the bookmarks may have changed in another tab.
-        target = clicked()
-        if not target:
+        if not isinstance(request, dict):
             raise PreventUpdate
         viewer = current_viewer()
         try:
-            info = presentation_service().get(viewer, as_object(target).get("presentation"))
+            info = presentation_service().get(viewer, request.get("presentation"))
             choices = ui.choices_for(viewer)
         except ServiceError as exc:
             return *(no_update,) * 7, *_listing(), toast(exc.message, "danger")
@@ -173,24 +175,27 @@ def register(app: Dash) -> None:
         return (True, info.name, ui.editor_slides(draft["slides"]), ui.slide_picker(ui.EDITOR, choices), "", None,
                 draft, no_update, no_update, no_update)
 
+    # A slide's ↑, ↓ and Remove through the browser: the slides drawn anew send no request (``ask_on_click``).
+    ask_on_click(app, [ids.slide_action(ALL)], ids.SLIDE_REQUEST)
+
     @app.callback(Output(ids.EDITOR_DRAFT, "data", allow_duplicate=True),
                   Output(ids.EDITOR_SLIDES, "children", allow_duplicate=True),
                   Output(ids.EDITOR_ERROR, "children", allow_duplicate=True),
                   Output(ids.slide_choices(ui.EDITOR, ALL), "value"),
                   Output(ids.EDITOR_LINK, "value", allow_duplicate=True), focus_out,
-                  Input(ids.slide_action(ALL), "n_clicks"), Input(ids.EDITOR_ADD, "n_clicks"),
+                  Input(ids.SLIDE_REQUEST, "data"), Input(ids.EDITOR_ADD, "n_clicks"),
                   Input(ids.EDITOR_LINK, "n_submit"), State(ids.EDITOR_DRAFT, "data"),
                   State(ids.slide_choices(ui.EDITOR, ALL), "value"), State(ids.EDITOR_LINK, "value"),
                   prevent_initial_call=True)
-    def edit_slides(_slide_clicks, _adds, _submits, draft, chosen, link):
+    def edit_slides(slide_request, _adds, _submits, draft, chosen, link):
         """↑, ↓ and Remove of a slide, and Add to the slides: the draft changes; nothing is saved yet."""
         target = clicked()
         if not target or not isinstance(draft, dict) or not isinstance(draft.get("slides"), list):
             raise PreventUpdate
         slides = [s for s in draft["slides"] if isinstance(s, dict)]
         keep = [no_update] * len(chosen)
-        if isinstance(target, dict):
-            moved = _move(slides, target.get("slide"), target.get("action"))
+        if target == ids.SLIDE_REQUEST:
+            moved = _move(slides, as_object(slide_request).get("slide"), as_object(slide_request).get("action"))
             if moved is None:
                 raise PreventUpdate
             slides, focus = moved

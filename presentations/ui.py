@@ -72,6 +72,9 @@ def page_body(viewer: Viewer) -> list:
         dcc.Store(id=ids.PRESENTATION_TARGET),
         dcc.Store(id=ids.PRESENTATION_FOCUS),
         dcc.Store(id=ids.EDITOR_DRAFT),
+        *(dcc.Store(id=request) for request in (ids.PRESENTATION_DIALOG_REQUEST, ids.PRESENTATION_DUPLICATE_REQUEST,
+                                                ids.PRESENTATION_SHARE_REQUEST, ids.PRESENTATION_EDIT_REQUEST,
+                                                ids.SLIDE_REQUEST)),
         html.Div([
             html.Section([
                 html.H2("Your presentations", id="vm-presentations-heading", className="h5 mb-3"),

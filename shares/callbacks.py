@@ -8,7 +8,7 @@ the dialog, never as a stack trace.
 
 from __future__ import annotations
 
-from dash import ALL, ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from accounts.viewer import current_viewer
@@ -16,7 +16,7 @@ from bookmarks.ui import toast
 from core import ids
 from core.errors import Invalid, ServiceError
 from dashboards import registry
-from dashboards.clicks import as_object, clicked
+from dashboards.clicks import as_object, ask_on_click, clicked
 from shares import ui
 from shares.api import absolute_url
 from shares.service import EXPIRY_CHOICES, LinkGone, NoAccess, ShareInfo, share_service
@@ -36,15 +36,18 @@ def register(app: Dash) -> None:
                             Input(ids.SHARE_OPEN, "n_clicks"), Input(ids.VIEW_STATE, "data"),
                             State(ids.SHARE_OPEN, "id"), State(ids.SHARE_REQUEST, "id"), prevent_initial_call=True)
 
+    # A bookmark's Share… in the pane's list, through the browser: a new list sends no request (``ask_on_click``).
+    ask_on_click(app, [ids.bookmark_action("share")], ids.BOOKMARK_SHARE_REQUEST)
+
     @app.callback(Output(ids.SHARE_DIALOG, "is_open"), Output(ids.SHARE_URL, "value"),
                   Output(ids.SHARE_EXPIRY, "value"), Output(ids.SHARE_SOURCE, "data"),
                   Output(ids.SHARE_INTRO, "children"), Output(ids.SHARE_EXPIRES, "children"),
                   Output(ids.SHARE_COPIED, "children", allow_duplicate=True), Output(ids.SHARE_ERROR, "children"),
                   toast_out,
-                  Input(ids.SHARE_REQUEST, "data"), Input(ids.bookmark_action("share", ALL), "n_clicks"),
+                  Input(ids.SHARE_REQUEST, "data"), Input(ids.BOOKMARK_SHARE_REQUEST, "data"),
                   Input(ids.SHARE_EXPIRY, "value"),
                   State(ids.DASHBOARD_ID, "data"), State(ids.SHARE_SOURCE, "data"), prevent_initial_call=True)
-    def share(request, _bookmark_shares, expiry, dashboard_id, source):
+    def share(request, bookmark_request, expiry, dashboard_id, source):
         """Share (the view on screen) or a bookmark's Share…: a link, shown in the dialog. Choosing another
         expiry makes a link of the same view with that expiry."""
         target = clicked()
@@ -62,7 +65,7 @@ def register(app: Dash) -> None:
         if target == ids.SHARE_REQUEST:
             source = {"dashboard": dashboard_id, "state": as_object(request).get("state")}
         else:
-            source = {"dashboard": dashboard_id, "bookmark": as_object(target).get("bookmark")}
+            source = {"dashboard": dashboard_id, "bookmark": as_object(bookmark_request).get("bookmark")}
         try:
             link = _create(source, ui.DEFAULT_EXPIRY)
         except ServiceError as exc:
@@ -137,15 +140,17 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         return True, _listing()
 
+    # Revoke, through the browser: the list drawn anew (opened, after a revoke) sends no request.
+    ask_on_click(app, [ids.share_revoke()], ids.SHARE_REVOKE_REQUEST)
+
     @app.callback(Output(ids.SHARES_LIST, "children", allow_duplicate=True), toast_out,
                   Output(ids.BOOKMARK_FOCUS, "data", allow_duplicate=True),
-                  Input(ids.share_revoke(ALL), "n_clicks"), prevent_initial_call=True)
-    def revoke(_clicks):
-        target = clicked()
-        if not target:
+                  Input(ids.SHARE_REVOKE_REQUEST, "data"), prevent_initial_call=True)
+    def revoke(request):
+        if not isinstance(request, dict):
             raise PreventUpdate
         try:
-            share_service().revoke(current_viewer(), as_object(target).get("token"))
+            share_service().revoke(current_viewer(), request.get("token"))
         except ServiceError as exc:
             return _listing(), toast(exc.message, "danger"), no_update
         # The Revoke button is gone: the keyboard focus stays in the list rather than falling to the page.

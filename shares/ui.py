@@ -77,6 +77,8 @@ def page_parts(board: Dashboard, token: str | None, name: str | None) -> list:
         dcc.Store(id=ids.SHARE_STATUS),
         dcc.Store(id=ids.SHARE_SOURCE),
         dcc.Store(id=ids.SHARE_REQUEST),
+        dcc.Store(id=ids.BOOKMARK_SHARE_REQUEST),
+        dcc.Store(id=ids.SHARE_REVOKE_REQUEST),
         share_dialog(board),
         save_dialog(name),
         shares_dialog(),

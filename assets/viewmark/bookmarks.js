@@ -29,20 +29,9 @@
     }
   }
 
-  // The ids of the buttons whose click triggered the running clientside callback (a pattern-matched one's
-  // parsed from its JSON); buttons that only appeared (drawn anew) have no clicks and are not among them.
+  // The ids of the buttons whose click triggered the running callback (assets/viewmark/clicks.js).
   function clickedIds() {
-    var suffix = ".n_clicks";
-    return (window.dash_clientside.callback_context.triggered || []).filter(function (t) {
-      return t.value && t.prop_id.slice(-suffix.length) === suffix;
-    }).map(function (t) {
-      var key = t.prop_id.slice(0, -suffix.length);
-      try {
-        return JSON.parse(key);
-      } catch (e) {
-        return key;
-      }
-    });
+    return window.dash_clientside.viewmark_clicks.clicked();
   }
 
   var clientside = window.dash_clientside = window.dash_clientside || {};

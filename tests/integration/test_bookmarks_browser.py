@@ -549,3 +549,30 @@ def test_bmui014_applying_is_one_request_and_reads_the_bookmark_as_saved_now(sig
     assert metric(dash_duo) == "Average ticket" and "Kept" in dash_duo.find_element(TITLE).text
     assert marked(dash_duo) == ["Kept"] and not is_modified(dash_duo)
     no_errors(dash_duo)
+
+
+def test_bmui015_a_new_list_sends_no_request_for_its_buttons(sign_in_to, new_user):
+    """The pane's buttons ask the server only when clicked: opening the pane, adding a bookmark and making one
+    the default each send their own request (and the banner's), not one per callback that the new list's
+    buttons are clicks of (the default, the rename and delete dialogs, Share…)."""
+    dash_duo = sign_in_to(new_user())
+    add_bookmark(dash_duo, "First")
+    close_pane(dash_duo)
+    dash_duo.driver.execute_script(RECORD_REQUESTS)
+    open_pane(dash_duo)
+    until(lambda: listed(dash_duo) == ["Original dashboard", "First"], timeout=10)
+    add_bookmark(dash_duo, "Second")
+    until(lambda: listed(dash_duo) == ["Original dashboard", "First", "Second"], timeout=10)
+    menu(dash_duo, "First", "default")
+    dash_duo.wait_for_contains_text(TOASTS, "“First” is now your default view", timeout=10)
+    time.sleep(0.5)  # a request the new list would send goes out at once
+    outputs = dash_duo.driver.execute_script("return window.__vmSent")
+    sent = [s.split("...")[0].strip(".").split("@")[0] for s in outputs]  # each request's first output
+    assert sorted(sent) == sorted([
+        f"{ids.BOOKMARKS_PANE}.is_open",  # the pane opened, with its list
+        f"{ids.BOOKMARK_LIST}.children", f"{ids.BANNER_TITLE}.children",  # Second added; the banner names it
+        f"{ids.BOOKMARK_LIST}.children",  # First made the default
+    ]), sent
+    until(lambda: by_id(dash_duo, ids.bookmark_action("no-default", bookmark_id(dash_duo, "First"))) is not None,
+          timeout=10)
+    no_errors(dash_duo)

@@ -280,7 +280,9 @@ def test_hcb002_names_with_markup_and_bidi_overrides_are_only_ever_text(app, mal
                                                               f"{ids.VIEW_STATE}.data": saved.state},
                                {f"{ids.DASHBOARD_ID}.data": "restaurant", f"{ids.URL}.search": "",
                                 f"{ids.URL}.pathname": "/dashboards/restaurant", f"{ids.OPENED_STATE}.data": None}),
-        "the rename dialog": callback(mallory, RENAME_PATTERN, {pattern_key("rename", saved.id): 1},
+        "the rename dialog": callback(mallory, ids.BOOKMARK_DIALOG_REQUEST,
+                                      {f"{ids.BOOKMARK_DIALOG_REQUEST}.data": {"action": "rename",
+                                                                               "bookmark": saved.id, "at": 1}},
                                       {f"{ids.BOOKMARK_VERSIONS}.data": {str(saved.id): saved.version}}),
         "the shared page": route_payload(f"/s/{link.token}"),
         "the presentations page": route_payload("/presentations"),
@@ -292,13 +294,6 @@ def test_hcb002_names_with_markup_and_bidi_overrides_are_only_ever_text(app, mal
         found = places(response.json, HOSTILE_NAME, [])
         assert found, f"{what} does not show the name"
         assert {prop for _, prop in found} <= TEXT_PROPS, (what, found)
-
-
-RENAME_PATTERN = '{"action":"rename","bookmark":["ALL"],"type":"vm-bookmark"}'  # as /_dash-dependencies lists it
-
-
-def pattern_key(action: str, bookmark) -> str:
-    return json.dumps(ids.bookmark_action(action, bookmark), sort_keys=True, separators=(",", ":")) + ".n_clicks"
 
 
 def test_hcb003_the_sign_in_form_shows_a_typed_name_as_text(app):

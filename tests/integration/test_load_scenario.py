@@ -11,7 +11,7 @@ import pytest
 
 from accounts.requests import CSRF_COOKIE
 from benchmarks import soak
-from benchmarks.dash_page import Page, server_callbacks
+from benchmarks.dash_page import WILD, Page, server_callbacks
 from core import ids
 from tests.integration.conftest import sign_in_client
 
@@ -36,7 +36,7 @@ def page(app):
         return response.json if response.status_code == 200 else None
 
     model = Page(client.get("/_dash-layout").json, server_callbacks(client.get("/_dash-dependencies").json), post)
-    model.sent = sent
+    model.sent, model.client = sent, client
     return model
 
 
@@ -75,6 +75,53 @@ def test_load003_a_page_without_a_callbacks_inputs_does_not_fire_it(page):
     view state (its inputs): the browser sends the route alone."""
     page.start("/s/no-such-link")
     assert first_outputs(page.sent) == [("page.children", ["url.pathname"])]
+
+
+def test_load008_a_new_list_of_bookmarks_sends_no_request_for_its_buttons(page):
+    """The pane's buttons set a request in the browser when clicked (assets/viewmark/clicks.js): opening the
+    pane and adding a bookmark draw its list anew, and the new buttons, which nobody clicked, ask for nothing.
+    As inputs of the pane's callbacks (the default, the rename dialog, Share…), each new list fired each of
+    them, and each answered nothing."""
+    page.start("/dashboards/restaurant")
+    page.sent.clear()
+    page.click(ids.BOOKMARKS_TOGGLE)
+    assert first_outputs(page.sent) == [("vm-bookmarks-pane.is_open", ["bookmarks-toggle.n_clicks"])]
+    page.sent.clear()
+    page.change(ids.BOOKMARK_ADD_REQUEST, "data",
+                {"name": "Kept", "state": page.value(ids.VIEW_STATE, "data"), "at": 1})
+    assert first_outputs(page.sent) == sorted([
+        ("vm-bookmark-list.children", ["vm-bookmark-add-request.data"]),
+        ("banner-title.children", ["vm-active-bookmark.data"]),
+    ])
+    assert page.find(ids.bookmark_action("rename", WILD))  # the new list has the buttons
+    page.sent.clear()
+    bookmark = page.find(ids.bookmark_action("rename", WILD))[0]["id"]["bookmark"]
+    page.change(ids.BOOKMARK_DIALOG_REQUEST, "data", {"action": "rename", "bookmark": bookmark, "at": 2})
+    assert first_outputs(page.sent) == [("vm-rename-dialog.is_open", ["vm-bookmark-dialog-request.data"])]
+    assert page.value(ids.RENAME_NAME, "value") == "Kept"
+
+
+def test_load009_a_new_list_of_presentations_sends_no_request_for_its_buttons(page):
+    client = page.client
+    csrf = {"X-CSRFToken": client.get_cookie(CSRF_COOKIE).value}
+    original = client.get("/api/v1/dashboards/restaurant/original").json
+    bookmark = client.post("/api/v1/dashboards/restaurant/bookmarks", json={"name": "Slide", "state": original},
+                           headers=csrf).json
+    made = client.post("/api/v1/presentations", json={"name": "Review", "items": [{"bookmark_id": bookmark["id"]}]},
+                       headers=csrf).json
+    page.start("/presentations")
+    assert page.find(ids.presentation_action("duplicate", WILD))
+    page.sent.clear()
+    page.change(ids.PRESENTATION_DUPLICATE_REQUEST, "data", {"action": "duplicate", "presentation": made["id"],
+                                                              "at": 1})
+    # The copy is made and the list drawn anew; its buttons (edit, rename, duplicate, share, delete) ask nothing.
+    assert first_outputs(page.sent) == [("vm-presentation-list.children", ["vm-presentation-duplicate-request.data"])]
+    assert len(page.find(ids.presentation_action("duplicate", WILD))) == 2
+    page.sent.clear()
+    page.change(ids.PRESENTATION_EDIT_REQUEST, "data", {"action": "edit", "presentation": made["id"], "at": 2})
+    # The editor's slides are drawn; their ↑, ↓ and Remove ask nothing either.
+    assert first_outputs(page.sent) == [("vm-presentation-editor.is_open", ["vm-presentation-edit-request.data"])]
+    assert page.find(ids.slide_action(WILD, WILD))
 
 
 LEDGER = {"created": {"1": {"user": "u", "dashboard": "restaurant", "name": "a"},
