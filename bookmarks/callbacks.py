@@ -302,8 +302,7 @@ def _mover(offset: int):
 # Update is not here: it saves the view on screen, and takes it as an input (``update`` above). Nor is apply
 # (``APPLYING``).
 ACTIONS = {"default": _set_default, "no-default": _clear_default, "up": _mover(-1), "down": _mover(1)}
-DIALOGS = ("rename", "delete")
-
+DIALOGS = ("rename", "delete")  # the pane's buttons that open a dialog first (``open_dialog``)
 
 
 # Applying -----------------------------------------------------------------------------------------------
