@@ -28,6 +28,8 @@ ERRORS = {
     "413": ("TooLarge", "The request body is larger than the server accepts (`VIEWMARK_MAX_REQUEST_BYTES`)."),
     "422": ("Invalid", "A field is invalid; `field` names it (for a view state: `filters.<control>` …)."),
     "429": ("TooMany", "Too many links made within the last hour."),
+    "500": ("ServerFault", "An error the server did not foresee (logged there). Sending a create again with the "
+                           "same `Idempotency-Key` is safe: it is done once."),
     "503": ("Unavailable", "The application database is not reachable just now; nothing was changed. Try "
                            "again later (`Retry-After`), with the same `Idempotency-Key` for a create."),
 }
@@ -77,7 +79,7 @@ def operation(operation_id: str, tag: str, summary: str, answers: dict[str, dict
         out["requestBody"] = {"required": body_required, "content": {JSON: {"schema": body}}}
         errors = (*errors, *BODY_ERRORS)
     responses = dict(answers)
-    for status in sorted({"401", "503", *errors}):
+    for status in sorted({"401", "500", "503", *errors}):
         responses[status] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
     out["responses"] = responses
     return out

@@ -42,6 +42,16 @@ def wrong_method(exc):
     return response, 405
 
 
+@bp.app_errorhandler(500)
+def server_fault(exc):
+    # An error nothing expected (Flask has logged it with its traceback): the API still answers in its own
+    # shape, never an HTML page, so a client can read that the request failed and send it again. With the
+    # same Idempotency-Key, a create that did go through before the failure is not done twice.
+    if not _in_api(request.path):
+        return exc
+    return jsonify({"error": "Something went wrong on the server. Try again in a moment."}), 500
+
+
 def _in_api(path: str) -> bool:
     return path == bp.url_prefix or path.startswith(f"{bp.url_prefix}/")
 

@@ -136,3 +136,22 @@ def test_hostile010_a_method_no_route_takes_is_a_json_405(client, bearer):
 def test_hostile011_pages_keep_their_own_answers(client):
     assert client.get("/assets/nothing-here.css").status_code == 404
     assert client.get("/assets/nothing-here.css").mimetype != "application/json"
+
+
+def test_hostile012_an_error_nothing_expected_is_a_json_500_and_saves_nothing(client, bearer, monkeypatch):
+    """A failure no handler knows (here the bookmark store raising) answers the API's JSON error, not Flask's
+    HTML page, so a client reads it and can try again; the traceback goes to the log."""
+    from bookmarks.service import BookmarkService
+
+    path = "/api/v1/dashboards/restaurant/bookmarks"
+    before = client.get(path, headers=bearer).json
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the store broke")
+
+    monkeypatch.setattr(BookmarkService, "add", broken)
+    response = client.post(path, json={"name": "Never", "state": {"filters": {"state": ["Texas"]}}}, headers=bearer)
+    assert assert_json_error(response, 500) == {"error": "Something went wrong on the server. Try again in a moment."}
+    assert "the store broke" not in response.get_data(as_text=True)
+    monkeypatch.undo()
+    assert client.get(path, headers=bearer).json == before

@@ -3,7 +3,8 @@
 The worst moment is chosen on purpose: the database has committed the bookmark, the worker has not answered
 yet. The ``TcpProxy`` in front of PostgreSQL (``tests/faults.py``) keeps the commit's answer from the worker
 and tells the test, which kills that worker. Its client hears nothing back and sends the request again with
-the same ``Idempotency-Key`` (``db.request_keys``), as every client here does after a dropped connection.
+the same ``Idempotency-Key`` (``db.request_keys``), as every client here does after a dropped connection or a
+server error (5xx, always answered in the API's JSON shape).
 Afterwards the database must hold exactly the bookmarks the clients were told of: none lost, none twice.
 """
 
@@ -56,12 +57,14 @@ def served(tmp_path_factory, small_dataset_url):
         env = {**os.environ, "DATABASE_URL": through(proxy, url), "DATA_URL": small_dataset_url,
                "VIEWMARK_INSTANCE_PATH": str(tmp_path_factory.mktemp("gunicorn")), "SECRET_KEY": "burst",
                "VIEWMARK_DEMO_USERS": "0", "VIEWMARK_QUERY_CACHE_SECONDS": "0"}
+        log = tmp_path_factory.mktemp("gunicorn-log") / "gunicorn.log"
+        log_file = log.open("w")
         # --preload: a killed worker is replaced by a fork at once, not by a fresh start of the app.
         master = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--preload",
                                    "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "2",
                                    # Each gunicorn of its own: the default control socket is one per user.
                                    "--no-control-socket", "app:server"],
-                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file, text=True)
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 30
@@ -74,7 +77,7 @@ def served(tmp_path_factory, small_dataset_url):
                 assert master.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.1)
             yield {"base": base, "token": token, "master": master, "proxy": proxy, "database": database,
-                   "user_id": user.id}
+                   "user_id": user.id, "log": log}
         finally:
             master.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
             try:
@@ -83,6 +86,7 @@ def served(tmp_path_factory, small_dataset_url):
                 master.kill()
             database.dispose()
             proxy.close()
+            log_file.close()
 
 
 def create(base: str, token: str, name: str, told: dict, retried: list) -> None:
@@ -96,10 +100,13 @@ def create(base: str, token: str, name: str, told: dict, retried: list) -> None:
             retried.append(name)
             time.sleep(0.2)
             continue
-        if response.status_code == 503:  # the worker's replacement is still connecting
+        if response.status_code >= 500:  # 503: the worker's replacement is still connecting; any other, a fault
+            if response.status_code != 503:
+                retried.append(f"{name}: {response.status_code} {response.text[:200]}")
             time.sleep(0.2)
             continue
-        told[name] = (response.status_code, response.json().get("id"))
+        json_answer = response.headers.get("Content-Type", "").startswith("application/json")
+        told[name] = (response.status_code, response.json().get("id") if json_answer else response.text[:200])
         return
     told[name] = (None, None)
 
@@ -136,6 +143,9 @@ def test_kill001_a_killed_worker_loses_and_doubles_no_bookmark(served):
     with served["database"].engine.connect() as con:
         stored = dict(con.execute(sa.text("SELECT name, id FROM bookmarks WHERE user_id = :u"),
                                   {"u": served["user_id"]}).all())
-    assert sorted(told) == sorted(stored), "a bookmark the clients were told of is missing, or one they were not"
-    assert {name: answer for name, answer in told.items() if answer != (201, stored[name])} == {}
+    log = served["log"].read_text(encoding="utf-8")[-3000:]  # what the app said, should something be amiss
+    assert sorted(told) == sorted(stored), f"a bookmark the clients were told of is missing, or one they were " \
+                                           f"not; retried: {retried}; the app's log ends:\n{log}"
+    assert {name: answer for name, answer in told.items() if answer != (201, stored[name])} == {}, \
+        f"retried: {retried}; the app's log ends:\n{log}"
     assert master.poll() is None
