@@ -33,11 +33,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from dash import ALL
 from locust import HttpUser, between, events, task
 from locust.exception import RescheduleTask
 
-from benchmarks.dash_page import UPDATE_PATH, WILD, Callback, Page, Refused, server_callbacks
+from benchmarks.dash_page import UPDATE_PATH, WILD, Callback, Page, Refused, id_key, server_callbacks
 from core import ids
 from dashboards import registry
 
@@ -213,13 +212,6 @@ def _toast_failed(fired) -> str | None:
     return None
 
 
-def _key(component_id) -> str:
-    """A component id as ``/_dash-dependencies`` writes it: a pattern's wildcard as ``["ALL"]``."""
-    if isinstance(component_id, str):
-        return component_id
-    return json.dumps({k: WILD if v is ALL or v == WILD else v for k, v in component_id.items()}, sort_keys=True)
-
-
 # The view's callback answers the view state, the controls, the chips and the sheet in one request.
 NAMES = {f"{ids.PAGE}.children": "route", f"{ids.VIEW_STATE}.data": "view",
          f"{ids.BANNER_TITLE}.children": "track", f"{ids.CSV_DOWNLOAD}.data": "csv",
@@ -234,7 +226,7 @@ INPUT_NAMES = {ids.BOOKMARK_ADD_REQUEST: "bookmark add", ids.BOOKMARK_UPDATE_REQ
 
 def callback_name(cb: Callback) -> str:
     """A short, stable name per callback for the statistics."""
-    name = NAMES.get(cb.first_output) or INPUT_NAMES.get(_key(cb.inputs[0].id) if cb.inputs else "")
+    name = NAMES.get(cb.first_output) or INPUT_NAMES.get(id_key(cb.inputs[0].id) if cb.inputs else "")
     if name is None:
         first = cb.inputs[0].id if cb.inputs else cb.first_output
         name = first if isinstance(first, str) else " ".join(str(v) for v in first.values() if isinstance(v, str))
