@@ -27,7 +27,7 @@ from data.store import ensure_dataset, follow
 from db.database import Database
 from settings import ROOT, Settings
 from shares import web as shares_web
-from shell import callback_requests
+from shell import callback_requests, faults
 from shell import callbacks as shell_callbacks
 from views.resolve import ViewResolver
 
@@ -101,11 +101,12 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         external_stylesheets=[],
+        on_error=faults.on_error,
     )
     # Screen readers choose their voice and pronunciation by the page's language.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = html.Div([dcc.Location(id=ids.URL, refresh=False), dcc.Store(id=ids.SHOWN_PATH),
-                           html.Div(id=ids.PAGE)], className="vm-app")
+                           html.Div(id=ids.PAGE), faults.area()], className="vm-app")
     shell_callbacks.register(app)
     shares_web.init_app(server)
     # Sign-in, CSRF checks and security headers in front of every route registered above.

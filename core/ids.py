@@ -16,6 +16,8 @@ FILTER_SUMMARY = "filter-summary"  # the applied-filter chips of the view on scr
 URL = "url"
 PAGE = "page"
 SHOWN_PATH = "vm-shown-path"  # the path the page on screen was built for (the route skips rebuilding it)
+FAULTS = "vm-faults"  # on every page: the notice that a request failed on the server (shell/faults.py)
+FAULT_TOAST = "vm-fault-toast"
 OPENED_SEARCH = "vm-opened-search"  # ``?state=`` of the view a dashboard page opened with
 OPENED_SHOWN = "vm-opened-shown"  # set once the address bar holds the opened view
 SIGNED_IN_USER = "signed-in-user"

@@ -9,11 +9,16 @@
 * ``api_of(username)`` — a module's signed-in JSON API client (``Api``) per demo user.
 * ``new_user()`` and ``sign_in_to(username, path)`` — a fresh user, and a fresh browser session of one,
   on the module's ``app``.
+
+Every test fails when a server callback failed in a way nothing foresaw while it ran (``shell/faults.py``
+answers such a failure with a notice and a 200, which a check of statuses would pass), unless it is marked
+``callback_fault``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
@@ -36,6 +41,29 @@ SMALL_SCALE = 0.1
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 TEST_PASSWORD = "viewmark-test-password"  # the password of the users ``new_user`` makes
+
+
+class _Kept(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_unforeseen_callback_failure(request):
+    kept = _Kept()
+    faults = logging.getLogger("shell.faults")
+    faults.addHandler(kept)
+    try:
+        yield
+    finally:
+        faults.removeHandler(kept)
+    if kept.records and not request.node.get_closest_marker("callback_fault"):
+        failures = "\n".join(kept.format(r) for r in kept.records)
+        pytest.fail(f"a server callback failed while the test ran:\n{failures}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

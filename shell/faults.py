@@ -1,0 +1,49 @@
+"""What a person sees when a server callback fails in a way nothing foresaw.
+
+Dash answers such a failure with Flask's 500 page, which dash-renderer drops without a word: the control
+the person moved shows the new value while the sheet shows the old view, and nothing says why. The app's
+``on_error`` handler (``app.py``) logs the error with its traceback, as Flask would have, and answers in
+its place: the callback's outputs keep what they show, and a notice in the root layout, on every page,
+says the request was not done. Expected refusals (``ServiceError``: a forged request, an unreachable
+database) keep their own JSON answers and statuses.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import dash_bootstrap_components as dbc
+from dash import html, set_props
+from flask import request
+
+from core import ids
+from core.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+MESSAGE = ("Something went wrong on the server, so the page may not show what you last asked for. "
+           "Try again; if it happens again, reload the page.")
+TOAST_SECONDS = 12
+
+
+def area() -> html.Div:
+    """Where the notice appears: in the root layout, so every page has it."""
+    return html.Div(id=ids.FAULTS, className="vm-toasts position-fixed top-0 end-0 p-3",
+                    **{"aria-live": "assertive"})
+
+
+def notice() -> dbc.Toast:
+    # A new key each time: a second failure shows the notice again even after the first one was closed.
+    return dbc.Toast(MESSAGE, id=ids.FAULT_TOAST, header="Not done", is_open=True, dismissable=True,
+                     duration=TOAST_SECONDS * 1000, class_name="vm-toast vm-toast-danger", key=uuid.uuid4().hex)
+
+
+def on_error(exc: Exception) -> None:
+    """Dash's handler for an exception a callback raised: ``None`` leaves every output as it was."""
+    if isinstance(exc, ServiceError):
+        raise exc  # its JSON answer and status (app.py)
+    body = request.get_json(silent=True)
+    output = body.get("output") if isinstance(body, dict) else None
+    log.error("A callback failed (output %.200r); the page says it was not done", output, exc_info=exc)
+    set_props(ids.FAULTS, {"children": notice()})

@@ -1,0 +1,116 @@
+"""A server callback that fails in a way nothing foresaw: the person is told, and nothing else changes.
+
+Dash would answer Flask's 500 page, which dash-renderer drops silently; the app's ``on_error`` handler
+(``shell/faults.py``) logs the error and answers with a notice instead, leaving the callback's outputs as they
+were. Expected refusals keep their JSON answers and statuses. The faults are made by a dashboard service that
+raises; every other test fails on such a failure (``tests/integration/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from dash.testing.wait import until
+from selenium.webdriver.common.by import By
+
+from core import ids
+from core.errors import Unavailable
+from core.runtime import EXTENSION
+from shell.faults import MESSAGE
+from tests.integration.browser import click, now, wait_for_sheet
+from tests.integration.test_accounts_dash import post, sheet_payload
+from tests.integration.test_bookmarks_browser import choose_metric, metric
+
+pytestmark = pytest.mark.callback_fault
+
+HIDDEN = "no such column: secret_detail_42"  # what the exception says, which the person must never see
+
+
+@pytest.fixture(scope="module")
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app, sign_in):
+    client = app.server.test_client()
+    assert sign_in(client, "analyst").status_code == 303
+    client.get("/")
+    return client
+
+
+def break_sheets(monkeypatch, app, error: Exception) -> None:
+    """Every sheet the app renders from now on fails with ``error``."""
+
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(app.server.extensions[EXTENSION].dashboards, "sheet_data", failing)
+
+
+def test_cbf001_an_unforeseen_failure_answers_a_notice_and_changes_nothing(app, client, monkeypatch, caplog):
+    payload = sheet_payload("restaurant", "overview")
+    break_sheets(monkeypatch, app, RuntimeError(HIDDEN))
+    with caplog.at_level(logging.ERROR, logger="shell.faults"):
+        response = post(client, payload)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200, body[:300]
+    answer = response.json
+    # No output changes: the view state, the controls and the sheet stay as the page shows them.
+    assert not answer.get("response"), body[:300]
+    notice = json.dumps(answer["sideUpdate"][ids.FAULTS])
+    assert MESSAGE in notice and ids.FAULT_TOAST in notice
+    assert HIDDEN not in body
+    # The log has what the answer leaves out: which callback, and the traceback.
+    [record] = [r for r in caplog.records if r.name == "shell.faults"]
+    assert record.exc_info and record.exc_info[1].args == (HIDDEN,)
+    assert ids.VIEW_STATE in record.getMessage()
+
+    monkeypatch.undo()
+    response = post(client, payload)
+    assert response.status_code == 200 and "sideUpdate" not in response.json
+    assert response.json["response"][ids.SHEET_BODY]["data"]
+
+
+def test_cbf002_an_expected_refusal_keeps_its_status_and_shows_no_notice(app, client, monkeypatch, caplog):
+    break_sheets(monkeypatch, app, Unavailable("The application database does not answer; try again shortly."))
+    with caplog.at_level(logging.ERROR, logger="shell.faults"):
+        response = post(client, sheet_payload("restaurant", "overview"))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
+    assert response.json == {"error": "The application database does not answer; try again shortly."}
+    assert not [r for r in caplog.records if r.name == "shell.faults"]
+
+
+def trend_axis(dash_duo) -> str:
+    """The title of the trend chart's value axis: the metric the sheet was drawn for."""
+    return dash_duo.driver.execute_script("""
+        const plot = document.querySelector("[data-visual='trend'] .js-plotly-plot");
+        const title = plot && plot.layout && plot.layout.yaxis && plot.layout.yaxis.title;
+        return title ? (title.text || "") : "";
+    """)
+
+
+@pytest.mark.browser
+def test_cbf003_the_person_is_told_and_the_next_change_works(app, new_user, sign_in_to, monkeypatch):
+    dash_duo = sign_in_to(new_user())
+    drawn = trend_axis(dash_duo)
+    assert "Revenue" in drawn, drawn
+
+    break_sheets(monkeypatch, app, RuntimeError(HIDDEN))
+    choose_metric(dash_duo, "Orders")
+    toast = dash_duo.wait_for_element(f"#{ids.FAULTS} .toast.show", timeout=10)
+    assert "Not done" in toast.text and MESSAGE in toast.text and HIDDEN not in toast.text
+    assert now(dash_duo, f"#{ids.FAULTS}[aria-live='assertive']")
+    wait_for_sheet(dash_duo)
+    assert trend_axis(dash_duo) == drawn  # the sheet still shows the view it showed
+
+    click(dash_duo, toast.find_element(By.CSS_SELECTOR, ".btn-close"))
+    until(lambda: not now(dash_duo, f"#{ids.FAULTS} .toast.show"), timeout=5)
+
+    monkeypatch.undo()
+    choose_metric(dash_duo, "Average ticket")
+    until(lambda: "Average ticket" in trend_axis(dash_duo), timeout=10)
+    assert metric(dash_duo) == "Average ticket"
+    assert not now(dash_duo, f"#{ids.FAULTS} .toast.show")
