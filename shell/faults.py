@@ -5,7 +5,7 @@ the person moved shows the new value while the sheet shows the old view, and not
 ``on_error`` handler (``app.py``) logs the error with its traceback, as Flask would have, and answers in
 its place: the callback's outputs keep what they show, and a notice in the root layout, on every page,
 says the request was not done. Expected refusals (``ServiceError``: a forged request, an unreachable
-database) keep their own JSON answers and statuses.
+database; an HTTP error) keep their own answers and statuses.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import uuid
 import dash_bootstrap_components as dbc
 from dash import html, set_props
 from flask import request
+from werkzeug.exceptions import HTTPException
 
 from core import ids
 from core.errors import ServiceError
@@ -41,8 +42,8 @@ def notice() -> dbc.Toast:
 
 def on_error(exc: Exception) -> None:
     """Dash's handler for an exception a callback raised: ``None`` leaves every output as it was."""
-    if isinstance(exc, ServiceError):
-        raise exc  # its JSON answer and status (app.py)
+    if isinstance(exc, (ServiceError, HTTPException)):
+        raise exc  # its own answer and status (app.py: a ServiceError's JSON)
     body = request.get_json(silent=True)
     output = body.get("output") if isinstance(body, dict) else None
     log.error("A callback failed (output %.200r); the page says it was not done", output, exc_info=exc)

@@ -14,6 +14,7 @@ import logging
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
+from werkzeug.exceptions import Forbidden
 
 from core import ids
 from core.errors import Unavailable
@@ -74,12 +75,20 @@ def test_cbf001_an_unforeseen_failure_answers_a_notice_and_changes_nothing(app, 
     assert response.json["response"][ids.SHEET_BODY]["data"]
 
 
-def test_cbf002_an_expected_refusal_keeps_its_status_and_shows_no_notice(app, client, monkeypatch, caplog):
-    break_sheets(monkeypatch, app, Unavailable("The application database does not answer; try again shortly."))
+@pytest.mark.parametrize(("error", "status", "answer"), [
+    (Unavailable("The application database does not answer; try again shortly."), 503,
+     {"error": "The application database does not answer; try again shortly."}),
+    (Forbidden(), 403, None),
+], ids=["service-error", "http-error"])
+def test_cbf002_an_expected_refusal_keeps_its_status_and_shows_no_notice(app, client, monkeypatch, caplog, error,
+                                                                         status, answer):
+    break_sheets(monkeypatch, app, error)
     with caplog.at_level(logging.ERROR, logger="shell.faults"):
         response = post(client, sheet_payload("restaurant", "overview"))
-    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
-    assert response.json == {"error": "The application database does not answer; try again shortly."}
+    assert response.status_code == status
+    if answer is not None:
+        assert response.json == answer and response.headers["Retry-After"] == "10"
+    assert ids.FAULTS not in response.get_data(as_text=True)
     assert not [r for r in caplog.records if r.name == "shell.faults"]
 
 
