@@ -30,7 +30,7 @@ TOAST_SECONDS = 12
 
 def area() -> html.Div:
     """Where the notice appears: in the root layout, so every page has it."""
-    return html.Div(id=ids.FAULTS, className="vm-toasts position-fixed top-0 end-0 p-3",
+    return html.Div(id=ids.FAULTS, className="vm-toasts position-fixed bottom-0 end-0 p-3",
                     **{"aria-live": "assertive"})
 
 
