@@ -213,12 +213,14 @@ def delete_dialog() -> dbc.Modal:
     ], id=ids.DELETE_DIALOG, labelledby=ids.title_of(ids.DELETE_DIALOG), is_open=False, centered=True)
 
 
-def toast(message: str, kind: str = "success") -> dbc.Toast:
-    """One confirmation (``success``) or explanation of a failure (``danger``, ``warning``)."""
+def toast(message: str, kind: str = "success", *, component_id: str = ids.BOOKMARK_TOAST,
+          seconds: int = TOAST_SECONDS) -> dbc.Toast:
+    """One confirmation (``success``) or explanation of a failure (``danger``, ``warning``). A new key each
+    time: the same message shows again even after the last one was closed."""
     headers = {"success": "Done", "danger": "Not done", "warning": "Note"}
     # No ``icon``: dbc draws it as an image without a name; the stylesheet draws the coloured mark instead.
-    return dbc.Toast(message, id=ids.BOOKMARK_TOAST, header=headers[kind], is_open=True,
-                     dismissable=True, duration=TOAST_SECONDS * 1000, class_name=f"vm-toast vm-toast-{kind}",
+    return dbc.Toast(message, id=component_id, header=headers[kind], is_open=True,
+                     dismissable=True, duration=seconds * 1000, class_name=f"vm-toast vm-toast-{kind}",
                      key=uuid.uuid4().hex)
 
 

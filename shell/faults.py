@@ -11,13 +11,13 @@ database; an HTTP error) keep their own answers and statuses.
 from __future__ import annotations
 
 import logging
-import uuid
 
 import dash_bootstrap_components as dbc
 from dash import html, set_props
 from flask import request
 from werkzeug.exceptions import HTTPException
 
+from bookmarks.ui import toast
 from core import ids
 from core.errors import ServiceError
 
@@ -35,9 +35,8 @@ def area() -> html.Div:
 
 
 def notice() -> dbc.Toast:
-    # A new key each time: a second failure shows the notice again even after the first one was closed.
-    return dbc.Toast(MESSAGE, id=ids.FAULT_TOAST, header="Not done", is_open=True, dismissable=True,
-                     duration=TOAST_SECONDS * 1000, class_name="vm-toast vm-toast-danger", key=uuid.uuid4().hex)
+    """The notice, in the look of every toast of the app; longer on screen than a confirmation."""
+    return toast(MESSAGE, "danger", component_id=ids.FAULT_TOAST, seconds=TOAST_SECONDS)
 
 
 def on_error(exc: Exception) -> None:

@@ -36,6 +36,7 @@ from core.ids import SIGNED_IN_USER
 from data.files import duckdb_url
 from data.generate import write_tables
 from settings import Settings
+from shell.faults import log as fault_log
 
 SMALL_SCALE = 0.1
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -55,12 +56,12 @@ class _Kept(logging.Handler):
 @pytest.fixture(autouse=True)
 def no_unforeseen_callback_failure(request):
     kept = _Kept()
-    faults = logging.getLogger("shell.faults")
-    faults.addHandler(kept)
+    # The logger itself, not its name: a module renamed or moved cannot leave the net catching nothing.
+    fault_log.addHandler(kept)
     try:
         yield
     finally:
-        faults.removeHandler(kept)
+        fault_log.removeHandler(kept)
     if kept.records and not request.node.get_closest_marker("callback_fault"):
         failures = "\n".join(kept.format(r) for r in kept.records)
         pytest.fail(f"a server callback failed while the test ran:\n{failures}", pytrace=False)

@@ -19,6 +19,7 @@ from werkzeug.exceptions import Forbidden
 from core import ids
 from core.errors import Unavailable
 from core.runtime import EXTENSION
+from shell import faults
 from shell.faults import MESSAGE
 from tests.integration.browser import click, now, wait_for_sheet
 from tests.integration.test_accounts_dash import post, sheet_payload
@@ -54,7 +55,7 @@ def break_sheets(monkeypatch, app, error: Exception) -> None:
 def test_cbf001_an_unforeseen_failure_answers_a_notice_and_changes_nothing(app, client, monkeypatch, caplog):
     payload = sheet_payload("restaurant", "overview")
     break_sheets(monkeypatch, app, RuntimeError(HIDDEN))
-    with caplog.at_level(logging.ERROR, logger="shell.faults"):
+    with caplog.at_level(logging.ERROR, logger=faults.log.name):
         response = post(client, payload)
     body = response.get_data(as_text=True)
     assert response.status_code == 200, body[:300]
@@ -65,7 +66,7 @@ def test_cbf001_an_unforeseen_failure_answers_a_notice_and_changes_nothing(app, 
     assert MESSAGE in notice and ids.FAULT_TOAST in notice
     assert HIDDEN not in body
     # The log has what the answer leaves out: which callback, and the traceback.
-    [record] = [r for r in caplog.records if r.name == "shell.faults"]
+    [record] = [r for r in caplog.records if r.name == faults.log.name]
     assert record.exc_info and record.exc_info[1].args == (HIDDEN,)
     assert ids.VIEW_STATE in record.getMessage()
 
@@ -83,13 +84,13 @@ def test_cbf001_an_unforeseen_failure_answers_a_notice_and_changes_nothing(app, 
 def test_cbf002_an_expected_refusal_keeps_its_status_and_shows_no_notice(app, client, monkeypatch, caplog, error,
                                                                          status, answer):
     break_sheets(monkeypatch, app, error)
-    with caplog.at_level(logging.ERROR, logger="shell.faults"):
+    with caplog.at_level(logging.ERROR, logger=faults.log.name):
         response = post(client, sheet_payload("restaurant", "overview"))
     assert response.status_code == status
     if answer is not None:
         assert response.json == answer and response.headers["Retry-After"] == "10"
     assert ids.FAULTS not in response.get_data(as_text=True)
-    assert not [r for r in caplog.records if r.name == "shell.faults"]
+    assert not [r for r in caplog.records if r.name == faults.log.name]
 
 
 def trend_axis(dash_duo) -> str:
