@@ -122,10 +122,10 @@ def register(app: Dash) -> None:
 
     # The applied bookmark's line is marked in the list as it is (the server sends no new list to apply one).
     app.clientside_callback(
-        ClientsideFunction("viewmark_bookmarks", "mark"), Output(ids.bookmark_item(), "className"),
-        Output(ids.bookmark_action("apply"), "aria-current"), Input(ids.ACTIVE_BOOKMARK, "data"),
+        ClientsideFunction("viewmark_bookmarks", "mark"), Input(ids.ACTIVE_BOOKMARK, "data"),
         State(ids.bookmark_item(), "className"), State(ids.bookmark_item(), "id"),
-        State(ids.bookmark_action("apply"), "id"), prevent_initial_call=True)
+        State(ids.bookmark_action("apply"), "aria-current"), State(ids.bookmark_action("apply"), "id"),
+        prevent_initial_call=True)
 
     @app.callback(Output(ids.RENAME_DIALOG, "is_open"), Output(ids.RENAME_NAME, "value"),
                   Output(ids.RENAME_ERROR, "children"), Output(ids.DELETE_DIALOG, "is_open"),

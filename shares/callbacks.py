@@ -81,7 +81,8 @@ def register(app: Dash) -> None:
     # A page opened from a link ------------------------------------------------------------------------
 
     # Each change of view on a shared page asks whether the link still opens (it may have been revoked);
-    # decided in the browser, so other pages make no request for it.
+    # decided in the browser, so other pages make no request for it. Its output is on shared pages only
+    # (shares.ui.page_parts), so elsewhere dash-renderer does not run it at all.
     app.clientside_callback(ClientsideFunction("viewmark_shares", "check"),
                             Output(ids.SHARE_CHECK, "data"), Input(ids.VIEW_STATE, "data"),
                             State(ids.SHARE_TOKEN, "data"), State(ids.SHARE_STATUS, "data"),

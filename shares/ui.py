@@ -71,9 +71,11 @@ def page_parts(board: Dashboard, token: str | None, name: str | None) -> list:
 
     ``token``: the link the page was opened from (None on an ordinary page); ``name``: that link's name.
     """
+    # The check that the link still opens exists on a page opened from a link only: elsewhere, with no
+    # output on the page, dash-renderer does not run it at each change of view.
     return [
         dcc.Store(id=ids.SHARE_TOKEN, data=token),
-        dcc.Store(id=ids.SHARE_CHECK),
+        *([dcc.Store(id=ids.SHARE_CHECK)] if token else []),
         dcc.Store(id=ids.SHARE_STATUS),
         dcc.Store(id=ids.SHARE_SOURCE),
         dcc.Store(id=ids.SHARE_REQUEST),

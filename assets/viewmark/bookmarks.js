@@ -84,14 +84,28 @@
     },
 
     // The applied bookmark's line marked (bookmarks/ui.py, ACTIVE), the others not; no bookmark applied: the
-    // Original's line. Each line's apply button says whether it is the current one.
-    mark: function (active, classes, items, buttons) {
-      var current = active && active.id !== undefined && active.id !== null ? String(active.id) : "original";
-      var isCurrent = function (id) { return String(id.bookmark) === current; };
-      return [classes.map(function (c, n) {
-        var kept = (c || "").split(/\s+/).filter(function (name) { return name && name !== "vm-bookmark-active"; });
-        return kept.concat(isCurrent(items[n]) ? ["vm-bookmark-active"] : []).join(" ");
-      }), buttons.map(function (id) { return isCurrent(id) ? "true" : null; })];
+    // Original's line. Each line's apply button says whether it is the current one. Set only on the lines
+    // that change (two at most): each prop dash-renderer sets, even to the value it has, makes every
+    // component on the page check whether it changed (docs/architecture.md, "Drawing a view").
+    mark: function (active, classes, items, current, buttons) {
+      var set = window.dash_clientside.set_props;
+      var chosen = active && active.id !== undefined && active.id !== null ? String(active.id) : "original";
+      var isChosen = function (id) { return String(id.bookmark) === chosen; };
+      items.forEach(function (id, n) {
+        var kept = (classes[n] || "").split(/\s+/).filter(function (name) {
+          return name && name !== "vm-bookmark-active";
+        });
+        var wanted = kept.concat(isChosen(id) ? ["vm-bookmark-active"] : []).join(" ");
+        if (wanted !== classes[n]) {
+          set(id, {className: wanted});
+        }
+      });
+      buttons.forEach(function (id, n) {
+        var wanted = isChosen(id) ? "true" : null;
+        if (wanted !== (current[n] === undefined ? null : current[n])) {
+          set(id, {"aria-current": wanted});
+        }
+      });
     },
 
     // The address changed (back, forward): apply its state unless the page shows it already or another
