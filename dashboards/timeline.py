@@ -37,13 +37,18 @@ LINE_MARKERS = 31   # periods up to which a line marks each of its points
 A_SUNDAY = date(2021, 1, 3)   # calendar weeks start on Sunday
 
 
+def period_length(grain: str) -> pd.Timedelta | pd.DateOffset:
+    """What a period of ``grain`` adds to its start: a fixed number of days, or of months."""
+    if grain == "day":
+        return pd.Timedelta(days=1)
+    if grain == "week":
+        return pd.Timedelta(days=7)
+    return pd.DateOffset(months=MONTHS[grain])
+
+
 def period_end(start: pd.Timestamp, grain: str) -> pd.Timestamp:
     """The day after the period that starts on ``start``."""
-    if grain == "day":
-        return start + pd.Timedelta(days=1)
-    if grain == "week":
-        return start + pd.Timedelta(days=7)
-    return start + pd.DateOffset(months=MONTHS[grain])
+    return start + period_length(grain)
 
 
 @dataclass
@@ -87,7 +92,7 @@ class Timeline:
         """Per period start: ``first`` and ``stop`` (the covered days), ``days``, ``length``, ``partial``
         and ``middle`` (where its point or bar goes)."""
         starts = pd.Series(pd.to_datetime(pd.Series(list(starts))), dtype="datetime64[ns]")
-        ends = starts.map(lambda s: period_end(s, self.grain))
+        ends = starts + period_length(self.grain)  # every period at once: a figure has up to hundreds
         first = starts.where(starts > self.start, self.start)
         stop = ends.where(ends < self.stop, self.stop)
         days = (stop - first).dt.days
@@ -106,7 +111,9 @@ class Timeline:
 
     def hover(self, starts) -> list[str]:
         """The period in words for a hover label, saying when the range cuts it short."""
-        spans = self.spans(starts)
+        return self._hover(self.spans(starts))
+
+    def _hover(self, spans: pd.DataFrame) -> list[str]:
         out = []
         for row in spans.itertuples():
             text = f"{row.start:{HOVER[self.grain]}}" if self.grain in HOVER else self.label(row.start)
@@ -123,7 +130,7 @@ class Timeline:
         periods cut short are hollow markers apart from the line. ``trace``: further ``go.Scatter`` settings
         (``name``, ``line``, ``hovertemplate`` with ``%{hovertext}`` for the period, ``customdata``, …)."""
         spans = self.spans(starts)
-        middle, values, hover = spans["middle"].to_numpy(), pd.Series(list(values)).to_numpy(), self.hover(starts)
+        middle, values, hover = spans["middle"].to_numpy(), pd.Series(list(values)).to_numpy(), self._hover(spans)
         apart = spans["partial"].to_numpy() if additive else np.zeros(len(spans), dtype=bool)
         whole = ~apart
         shown_markers = markers if markers is not None else len(spans) <= LINE_MARKERS
@@ -153,7 +160,7 @@ class Timeline:
         group = (spans["days"] * DAY_MS * BAR_SHARE).to_numpy()
         width = group / count
         offset = -group / 2 + index * width
-        values, hover = pd.Series(list(values)).to_numpy(), np.array(self.hover(starts), dtype=object)
+        values, hover = pd.Series(list(values)).to_numpy(), np.array(self._hover(spans), dtype=object)
         marker = dict(trace.pop("marker", None) or {})
         if "marker_color" in trace:
             marker["color"] = trace.pop("marker_color")

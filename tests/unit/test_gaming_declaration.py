@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from dashboards import theme
@@ -43,6 +44,7 @@ def _figure_ok(fig) -> None:
     assert isinstance(fig, go.Figure) and len(fig.data) > 0
     assert any(_trace_points(trace) for trace in fig.data), "no trace draws any data"
     assert fig.layout.height and fig.layout.font.family == theme.FONT     # theme.style applied
+    assert fig.layout.template == pio.templates[theme.TEMPLATE]           # the theme's look, plotly_white
     fig.to_json()                                         # serialisable for the browser and the API
 
 

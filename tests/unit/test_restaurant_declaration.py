@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from dashboards import theme
@@ -121,7 +122,7 @@ def test_rdec007_every_figure_builds_from_its_query(small_data, sheet_id, visual
     assert isinstance(figure, go.Figure)
     assert figure.data, visual.id
     layout = figure.layout
-    assert layout.template.layout.paper_bgcolor is not None  # theme.style applied
+    assert layout.template == pio.templates[theme.TEMPLATE]  # the theme's look, plotly_white
     for trace in figure.data:
         if trace.hovertemplate is None:
             assert trace.hoverinfo == "skip", (visual.id, trace.type)
