@@ -10,6 +10,7 @@ import uuid
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from plotly.io.json import to_json_plotly
 
 from bookmarks.service import DefaultView, Pane, SavedBookmark
 from bookmarks.transfer import MAX_IMPORT_BYTES
@@ -175,14 +176,23 @@ def _item(name: str, bookmark, is_default: bool, active: bool, menu: list, moves
                         className="btn btn-sm btn-outline-secondary vm-move",
                         **{"aria-label": f"Move “{name}” down"}),
         ]
+    # The menu's items are put in by the browser when it is opened (``data-menu``; bookmarks.js, ``fill_menu``):
+    # each component on the page costs every later update of the page, and a list of 20 bookmarks would
+    # carry some 140 items nobody opened.
     parts.append(dbc.DropdownMenu(
-        menu, label=[html.Span("⋮", **{"aria-hidden": "true"}),
-                     html.Span(f"Actions for “{name}”", className="visually-hidden")],
+        [], id=ids.bookmark_menu(bookmark),
+        label=[html.Span("⋮", **{"aria-hidden": "true"}),
+               html.Span(f"Actions for “{name}”", className="visually-hidden")],
         caret=False, color="link", size="sm", align_end=True, class_name="vm-bookmark-menu",
         toggle_class_name="text-body text-decoration-none px-2 vm-bookmark-menu-toggle"))
     classes = f"list-group-item d-flex align-items-center gap-1 py-1 vm-bookmark {class_name}"
     return html.Li(parts, id=ids.bookmark_item(bookmark), className=classes + (f" {ACTIVE}" if active else ""),
-                   **{"data-bookmark": str(bookmark)})
+                   **{"data-bookmark": str(bookmark), "data-menu": to_json_plotly(menu)})
+
+
+def menu_items(line: html.Li) -> list[dict]:
+    """The ⋮ menu items of a line of the list, as the browser puts them in (plain JSON-ready data)."""
+    return json.loads(getattr(line, "data-menu"))
 
 
 def _menu_item(children, action: str, bookmark, **kwargs) -> dbc.DropdownMenuItem:

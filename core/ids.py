@@ -116,6 +116,11 @@ def bookmark_item(bookmark=ALL) -> dict:
     return {"type": "vm-bookmark-item", "bookmark": bookmark}
 
 
+def bookmark_menu(bookmark=ALL) -> dict:
+    """A bookmark's ⋮ menu in the pane, whose items the browser puts in when it is opened (``children``)."""
+    return {"type": "vm-bookmark-menu", "bookmark": bookmark}
+
+
 def bookmark_action(action: str, bookmark=ALL) -> dict:
     """A bookmark's button or ⋮ menu item in the pane (property ``n_clicks``).
 

@@ -34,6 +34,26 @@
     return window.dash_clientside.viewmark_clicks.clicked();
   }
 
+  // A bookmark's ⋮ menu gets its items when it is opened, by a click or a key on its toggle: the line holds
+  // them as data (bookmarks/ui.py, data-menu), so a list of many bookmarks carries no item components until
+  // one is wanted (each component on the page costs every later update of the page). Listened to before
+  // the menu's own handlers, so the items are there when it opens and moves the focus to the first.
+  var MENU_KEYS = ["Enter", " ", "ArrowDown", "ArrowUp"];
+  function fillMenu(event) {
+    var toggle = event.target && event.target.closest ? event.target.closest(".vm-bookmark-menu-toggle") : null;
+    if (!toggle || (event.type === "keydown" && MENU_KEYS.indexOf(event.key) < 0)) {
+      return;
+    }
+    var menu = toggle.closest(".vm-bookmark-menu"), line = toggle.closest(".vm-bookmark");
+    var clientside = window.dash_clientside;
+    if (!menu || !line || !line.dataset.menu || menu.querySelector(".dropdown-item") || !clientside.set_props) {
+      return;
+    }
+    clientside.set_props(JSON.parse(menu.id), {children: JSON.parse(line.dataset.menu)});
+  }
+  document.addEventListener("click", fillMenu, true);
+  document.addEventListener("keydown", fillMenu, true);
+
   var clientside = window.dash_clientside = window.dash_clientside || {};
   clientside.viewmark_bookmarks = {
     // Add clicked, or Enter in the name: the name and the view on screen, as the request the server saves.

@@ -117,13 +117,23 @@ def action_element(dash_duo, name: str, action: str):
     return by_id(dash_duo, ids.bookmark_action(action, bookmark_id(dash_duo, name)))
 
 
+def toggle_menu(dash_duo, name: str):
+    """Opens or closes the ⋮ menu of bookmark ``name``."""
+    item(dash_duo, name).find_element(By.CSS_SELECTOR, ".vm-bookmark-menu-toggle").click()
+
+
+def open_menu(dash_duo, name: str, action: str):
+    """Opens the ⋮ menu of bookmark ``name`` (the browser puts its items in) and returns its ``action`` item."""
+    target = ids.bookmark_action(action, bookmark_id(dash_duo, name))
+    toggle_menu(dash_duo, name)
+    until(lambda: by_id(dash_duo, target) is not None and by_id(dash_duo, target).is_displayed(), timeout=5)
+    return by_id(dash_duo, target)
+
+
 def menu(dash_duo, name: str, action: str):
     """Opens the ⋮ menu of bookmark ``name`` and chooses ``action``."""
     open_pane(dash_duo)
-    target = ids.bookmark_action(action, bookmark_id(dash_duo, name))
-    item(dash_duo, name).find_element(By.CSS_SELECTOR, ".vm-bookmark-menu-toggle").click()
-    until(lambda: by_id(dash_duo, target) is not None and by_id(dash_duo, target).is_displayed(), timeout=5)
-    by_id(dash_duo, target).click()
+    open_menu(dash_duo, name, action).click()
 
 
 def apply_bookmark(dash_duo, name: str):
@@ -204,10 +214,13 @@ def test_bmui001_add_modify_update_rename_default_delete(sign_in_to, new_user):
 
     # The Original cannot be renamed, updated, moved or deleted; a bookmark can be shared.
     original = ids.ORIGINAL_BOOKMARK
+    open_menu(dash_duo, "Original dashboard", "default")
     for action in ("rename", "update", "delete", "up", "down"):
         assert by_id(dash_duo, ids.bookmark_action(action, original)) is None
-    share = action_element(dash_duo, "Ticket by store", "share")
+    toggle_menu(dash_duo, "Original dashboard")  # closed again
+    share = open_menu(dash_duo, "Ticket by store", "share")
     assert "disabled" not in share.get_attribute("class")
+    toggle_menu(dash_duo, "Ticket by store")
 
     # Set as default: marked with a star, and a fresh session opens it whatever was done since.
     menu(dash_duo, "Ticket by store", "default")
@@ -573,6 +586,27 @@ def test_bmui015_a_new_list_sends_no_request_for_its_buttons(sign_in_to, new_use
         f"{ids.BOOKMARK_LIST}.children", f"{ids.BANNER_TITLE}.children",  # Second added; the banner names it
         f"{ids.BOOKMARK_LIST}.children",  # First made the default
     ]), sent
-    until(lambda: by_id(dash_duo, ids.bookmark_action("no-default", bookmark_id(dash_duo, "First"))) is not None,
-          timeout=10)
+    assert open_menu(dash_duo, "First", "no-default").text == "Remove as default"  # the new list's menu
+    time.sleep(0.5)
+    assert len(dash_duo.driver.execute_script("return window.__vmSent")) == len(outputs)  # opening asks nothing
+    no_errors(dash_duo)
+
+
+def test_bmui016_a_menu_opened_from_the_keyboard_has_its_items(sign_in_to, new_user):
+    """The ⋮ menu's items are put in as it opens (bookmarks.js, fillMenu), from the keyboard too: Enter opens
+    it with its items, the arrow keys move into them and Enter chooses one."""
+    dash_duo = sign_in_to(new_user())
+    add_bookmark(dash_duo, "Keyed")
+    toggle = item(dash_duo, "Keyed").find_element(By.CSS_SELECTOR, ".vm-bookmark-menu-toggle")
+    dash_duo.driver.execute_script("arguments[0].focus()", toggle)
+    toggle.send_keys(Keys.ENTER)
+    rename = ids.bookmark_action("rename", bookmark_id(dash_duo, "Keyed"))
+    until(lambda: by_id(dash_duo, rename) is not None and by_id(dash_duo, rename).is_displayed(), timeout=5)
+    texts = [e.text for e in item(dash_duo, "Keyed").find_elements(By.CSS_SELECTOR, ".dropdown-item")]
+    assert texts == ["Rename", "Update with this view", "Set as default", "Share…", "Delete…"]
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    until(lambda: dash_duo.driver.switch_to.active_element.text == "Rename", timeout=5)
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    field = dash_duo.wait_for_element(f"#{ids.RENAME_NAME}")
+    until(lambda: field.is_displayed() and field.get_attribute("value") == "Keyed", 5)
     no_errors(dash_duo)

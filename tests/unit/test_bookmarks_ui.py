@@ -43,6 +43,12 @@ def text_of(component) -> str:
     return " ".join(parts)
 
 
+def actions_of(line) -> set[str]:
+    """The actions a line offers: its buttons and the items its ⋮ menu gets when opened."""
+    found = [*ids_in(line), *(item["props"].get("id") for item in ui.menu_items(line))]
+    return {i["action"] for i in found if isinstance(i, dict) and "action" in i}
+
+
 def test_bmui101_list_shows_the_original_first_then_bookmarks_in_order_with_versions():
     bookmarks = [saved(3, "Worst store", version=4), saved(1, "Texas", is_default=True)]
     listing, versions = ui.bookmark_list(bookmarks, DefaultView(bookmark_id=1), active_id=3)
@@ -56,23 +62,34 @@ def test_bmui101_list_shows_the_original_first_then_bookmarks_in_order_with_vers
 def test_bmui102_the_original_cannot_be_renamed_updated_moved_or_deleted():
     listing, _ = ui.bookmark_list([saved(1, "Texas")], DefaultView(), active_id=None)
     original, bookmark = listing.children[0], listing.children[1]
-    actions = {i["action"] for i in ids_in(original) if isinstance(i, dict) and "action" in i}
-    assert actions == {"apply", "default"}
-    assert {i["action"] for i in ids_in(bookmark) if isinstance(i, dict) and "action" in i} == {
-        "apply", "up", "down", "rename", "update", "default", "share", "delete"}
+    assert actions_of(original) == {"apply", "default"}
+    assert actions_of(bookmark) == {"apply", "up", "down", "rename", "update", "default", "share", "delete"}
     assert "vm-bookmark-active" in original.className  # no bookmark applied: the Original is current
 
 
 def test_bmui103_default_entries_offer_removal_and_share_is_enabled():
     listing, _ = ui.bookmark_list([saved(1, "Texas", is_default=True)], DefaultView(bookmark_id=1), None)
-    actions = [i["action"] for i in ids_in(listing.children[1]) if isinstance(i, dict) and "action" in i]
+    actions = actions_of(listing.children[1])
     assert "no-default" in actions and "default" not in actions
-    share = next(c for c in walk(listing.children[1])
-                 if getattr(c, "id", None) == ids.bookmark_action("share", 1))
-    assert not getattr(share, "disabled", False) and "Share" in text_of(share)
+    share = next(item["props"] for item in ui.menu_items(listing.children[1])
+                 if item["props"].get("id") == ids.bookmark_action("share", 1))
+    assert not share.get("disabled") and "Share" in share["children"]
     listing, _ = ui.bookmark_list([], DefaultView(original=True), None)
     assert "★" in text_of(listing.children[0])
     assert "No bookmarks yet" in text_of(listing.children[1])
+
+
+def test_bmui106_menus_are_empty_until_opened():
+    """A line carries its ⋮ menu's items as data, not as components (the browser puts them in when the
+    menu is opened), so a long list adds no item components to the page."""
+    listing, _ = ui.bookmark_list([saved(1, "A"), saved(2, "B")], DefaultView(), None)
+    for line in listing.children:
+        bookmark = getattr(line, "data-bookmark")
+        menu = next(c for c in walk(line) if getattr(c, "id", None) == ids.bookmark_menu(
+            int(bookmark) if bookmark.isdigit() else bookmark))
+        assert menu.children == []
+        assert not [c for c in walk(line) if type(c).__name__ == "DropdownMenuItem"]
+        assert ui.menu_items(line)  # what the browser puts in
 
 
 def test_bmui104_move_buttons_are_disabled_at_the_ends():
