@@ -100,6 +100,9 @@ def choose(dash_duo, dashboard: str, bookmark: str, within: str = f"#{ids.NEW_PR
 
 def create(dash_duo, name: str, choices=(), link: str | None = None):
     field = dash_duo.find_element(f"#{ids.NEW_PRESENTATION_NAME}")
+    # The form is cleared by the answer that lists the presentation made before: typed sooner, the name could
+    # be cleared with it.
+    until(lambda: field.get_attribute("value") == "", timeout=10)
     field.send_keys(name)
     for dashboard, bookmark in choices:
         choose(dash_duo, dashboard, bookmark)
@@ -122,7 +125,8 @@ def slides(dash_duo) -> list[str]:
 
 def slide_key(dash_duo, name: str) -> str:
     for element in dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.EDITOR_SLIDES} li.vm-slide"):
-        if element.find_element(By.CSS_SELECTOR, ".vm-slide-name").text == name:
+        # Its text as the page holds it: ``.text`` is empty while the editor still fades in.
+        if element.find_element(By.CSS_SELECTOR, ".vm-slide-name").get_attribute("textContent") == name:
             return element.get_attribute("data-slide")
     raise AssertionError(f"no slide “{name}” in the editor: {slides(dash_duo)}")
 
