@@ -49,15 +49,17 @@ def register(app: Dash) -> None:
         # Fresh from the server: another tab or browser may have changed the bookmarks.
         return True, *_listing(dashboard_id, active)
 
-    # Add (or Enter in the name) goes through the browser first: the view is an input there, so dash-renderer
-    # holds the request while a change of view is being answered, and the bookmark saves the view chosen,
-    # not the one before (a State is read as it stands). The request is set with set_props, not as an output
-    # (docs/architecture.md, "One request per view change").
-    app.clientside_callback(ClientsideFunction("viewmark_bookmarks", "add_request"),
+    # Add (or Enter in the name) and a bookmark's Update go through the browser first: the view is an input
+    # there, so dash-renderer holds the request while a change of view is being answered, and the bookmark
+    # saves the view chosen, not the one before (a State is read as it stands). The requests are set with
+    # set_props, not as outputs (docs/architecture.md, "One request per view change"). One callback for both:
+    # it runs, to no effect, at each change of view, and each callback run costs the whole page an update.
+    app.clientside_callback(ClientsideFunction("viewmark_bookmarks", "save_request"),
                             Input(ids.BOOKMARK_ADD, "n_clicks"), Input(ids.BOOKMARK_NAME, "n_submit"),
-                            Input(ids.VIEW_STATE, "data"), State(ids.BOOKMARK_NAME, "value"),
-                            State(ids.BOOKMARK_ADD, "id"), State(ids.BOOKMARK_NAME, "id"),
-                            State(ids.BOOKMARK_ADD_REQUEST, "id"), prevent_initial_call=True)
+                            Input(ids.bookmark_action("update"), "n_clicks"), Input(ids.VIEW_STATE, "data"),
+                            State(ids.BOOKMARK_NAME, "value"), State(ids.BOOKMARK_ADD, "id"),
+                            State(ids.BOOKMARK_NAME, "id"), State(ids.BOOKMARK_ADD_REQUEST, "id"),
+                            State(ids.BOOKMARK_UPDATE_REQUEST, "id"), prevent_initial_call=True)
 
     @app.callback(*list_out, active_out, Output(ids.BOOKMARK_NAME, "value"), toast_out,
                   Input(ids.BOOKMARK_ADD_REQUEST, "data"), State(ids.DASHBOARD_ID, "data"),
@@ -74,11 +76,7 @@ def register(app: Dash) -> None:
         return (*_listing(dashboard_id, ui.active_data(saved)), ui.active_data(saved), "",
                 ui.toast(f"Saved “{saved.name}”."))
 
-    # Update saves the view on screen too, so it goes through the browser first, as Add does.
-    app.clientside_callback(ClientsideFunction("viewmark_bookmarks", "update_request"),
-                            Input(ids.bookmark_action("update"), "n_clicks"), Input(ids.VIEW_STATE, "data"),
-                            State(ids.BOOKMARK_UPDATE_REQUEST, "id"), prevent_initial_call=True)
-
+    # Update saves the view on screen too: asked through the browser first, as Add is (``save_request``).
     @app.callback(*list_out, active_out, toast_out,
                   Input(ids.BOOKMARK_UPDATE_REQUEST, "data"), State(ids.BOOKMARK_VERSIONS, "data"),
                   State(ids.DASHBOARD_ID, "data"), State(ids.ACTIVE_BOOKMARK, "data"), prevent_initial_call=True)

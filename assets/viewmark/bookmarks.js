@@ -57,32 +57,30 @@
   var clientside = window.dash_clientside = window.dash_clientside || {};
   clientside.viewmark_bookmarks = {
     // Add clicked, or Enter in the name: the name and the view on screen, as the request the server saves.
+    // A bookmark's Update chosen: that bookmark and the view on screen, as the request the server saves.
     // The view is an input of this callback, so it runs once a change of view under way has answered; a
     // change of view alone (no click or Enter among the triggers) asks for nothing. Set, not answered as an
-    // output, for the reason shares.js gives at its request.
-    add_request: function (clicks, submits, state, name, addId, nameId, requestId) {
+    // output, for the reason shares.js gives at its request. The Update items are pattern-matched, so the
+    // bookmark is read from the id of the one clicked; items that only appeared (a menu opened, a new list)
+    // have no clicks and ask for nothing.
+    save_request: function (addClicks, submits, updateClicks, state, name, addId, nameId, addRequestId,
+                            updateRequestId) {
+      var set = window.dash_clientside.set_props;
       var triggered = window.dash_clientside.callback_context.triggered || [];
-      var asked = triggered.some(function (t) {
+      var adding = triggered.some(function (t) {
         return t.prop_id === addId + ".n_clicks" || t.prop_id === nameId + ".n_submit";
       });
-      if ((clicks || submits) && asked) {
-        window.dash_clientside.set_props(requestId, {data: {name: name || "", state: state, at: Date.now()}});
+      if ((addClicks || submits) && adding) {
+        set(addRequestId, {data: {name: name || "", state: state, at: Date.now()}});
       }
-    },
-
-    // A bookmark's Update chosen: that bookmark and the view on screen, as the request the server saves. As
-    // add_request, it runs once a change of view under way has answered, and a change of view alone asks
-    // for nothing. The buttons are pattern-matched, so the bookmark is read from the id of the one clicked;
-    // buttons that only appeared (a new list) have no clicks and ask for nothing.
-    update_request: function (clicks, state, requestId) {
-      var asked = null;
+      var updated = null;
       clickedIds().forEach(function (id) {
         if (id && id.action === "update") {
-          asked = id.bookmark;
+          updated = id.bookmark;
         }
       });
-      if (asked !== null) {
-        window.dash_clientside.set_props(requestId, {data: {bookmark: asked, state: state, at: Date.now()}});
+      if (updated !== null) {
+        set(updateRequestId, {data: {bookmark: updated, state: state, at: Date.now()}});
       }
     },
 
