@@ -176,7 +176,7 @@ def _item(name: str, bookmark, is_default: bool, active: bool, menu: list, moves
                         className="btn btn-sm btn-outline-secondary vm-move",
                         **{"aria-label": f"Move “{name}” down"}),
         ]
-    # The menu's items are put in by the browser when it is opened (``data-menu``; bookmarks.js, ``fill_menu``):
+    # The menu's items are put in by the browser when it is opened (``data-menu``; bookmarks.js, ``fillMenu``):
     # each component on the page costs every later update of the page, and a list of 20 bookmarks would
     # carry some 140 items nobody opened.
     parts.append(dbc.DropdownMenu(

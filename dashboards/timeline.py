@@ -109,11 +109,9 @@ class Timeline:
         day = first if first is not None else start
         return f"{day:%b} {day.day}"
 
-    def hover(self, starts) -> list[str]:
-        """The period in words for a hover label, saying when the range cuts it short."""
-        return self._hover(self.spans(starts))
-
-    def _hover(self, spans: pd.DataFrame) -> list[str]:
+    def hover(self, spans: pd.DataFrame) -> list[str]:
+        """Each period of ``spans`` (``spans()``) in words for a hover label, saying when the range cuts it
+        short."""
         out = []
         for row in spans.itertuples():
             text = f"{row.start:{HOVER[self.grain]}}" if self.grain in HOVER else self.label(row.start)
@@ -130,7 +128,7 @@ class Timeline:
         periods cut short are hollow markers apart from the line. ``trace``: further ``go.Scatter`` settings
         (``name``, ``line``, ``hovertemplate`` with ``%{hovertext}`` for the period, ``customdata``, …)."""
         spans = self.spans(starts)
-        middle, values, hover = spans["middle"].to_numpy(), pd.Series(list(values)).to_numpy(), self._hover(spans)
+        middle, values, hover = spans["middle"].to_numpy(), pd.Series(list(values)).to_numpy(), self.hover(spans)
         apart = spans["partial"].to_numpy() if additive else np.zeros(len(spans), dtype=bool)
         whole = ~apart
         shown_markers = markers if markers is not None else len(spans) <= LINE_MARKERS
@@ -160,7 +158,7 @@ class Timeline:
         group = (spans["days"] * DAY_MS * BAR_SHARE).to_numpy()
         width = group / count
         offset = -group / 2 + index * width
-        values, hover = pd.Series(list(values)).to_numpy(), np.array(self._hover(spans), dtype=object)
+        values, hover = pd.Series(list(values)).to_numpy(), np.array(self.hover(spans), dtype=object)
         marker = dict(trace.pop("marker", None) or {})
         if "marker_color" in trace:
             marker["color"] = trace.pop("marker_color")
