@@ -129,6 +129,16 @@ return {graphs: [...sheet.querySelectorAll('.js-plotly-plot')].map(traces),
         text: [...sheet.querySelectorAll('.vm-kpi, .vm-visual-caption, .vm-visual-title')].map((e) => e.textContent)};
 """
 
+# Records which graphs Plotly draws from now on, by their visual (dcc.Graph's element holds the Dash id).
+RECORD_DRAWS = """
+window.vmDrawn = [];
+const react = window.Plotly.react;
+window.Plotly.react = function (gd) {
+    window.vmDrawn.push(JSON.parse(gd.parentElement.id).visual);
+    return react.apply(this, arguments);
+};
+"""
+
 
 def test_wrm022_a_view_change_on_the_same_sheet_updates_its_graphs_and_tables_in_place(sign_in_to, new_user):
     """Drawing a graph or a table from nothing costs more than redrawing it: on the same sheet, a view change
@@ -157,4 +167,26 @@ def test_wrm022_a_view_change_on_the_same_sheet_updates_its_graphs_and_tables_in
     choose_sheet(dash_duo, "Store comparison", "store-comparison")
     settled(dash_duo)
     assert not any(dash_duo.driver.execute_script(KEPT))
+    assert dash_duo.get_logs() == []
+
+
+def test_wrm023_a_graph_the_view_change_leaves_as_it_was_is_not_drawn_again(sign_in_to, new_user):
+    """The support calls do not depend on the metric: choosing another one redraws the graphs of sales and
+    leaves the support trend's plot as it is (Plotly keeps what it decoded of a figure on the figure itself,
+    which is no change of the figure)."""
+    dash_duo = sign_in_to(new_user())
+    wait_for_sheet(dash_duo, "overview")
+    settled(dash_duo)
+    by_revenue = dash_duo.driver.execute_script(DRAWN, ids.SHEET_CONTENT)
+    dash_duo.driver.execute_script(RECORD_DRAWS)
+
+    choose_metric(dash_duo, "Orders")
+    until(lambda: dash_duo.driver.execute_script(DRAWN, ids.SHEET_CONTENT)["graphs"] != by_revenue["graphs"],
+          timeout=15)
+    settled(dash_duo)
+    until(lambda: len(set(dash_duo.driver.execute_script("return window.vmDrawn"))) >= 3, timeout=15)
+    drawn = dash_duo.driver.execute_script("return window.vmDrawn")
+    assert sorted(set(drawn)) == ["category-sales", "state-map", "trend"], drawn
+    by_orders = dash_duo.driver.execute_script(DRAWN, ids.SHEET_CONTENT)
+    assert by_orders["graphs"][3] == by_revenue["graphs"][3]  # the support trend, drawn by revenue, still right
     assert dash_duo.get_logs() == []
