@@ -24,24 +24,27 @@ LIGHT_TEXT = "#ffffff"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 
 
-# Every figure's template: plotly gives a new figure its default template already checked, whereas a template
-# set on a figure is checked again, key by key — that took half of the time to draw a sheet's figures.
-TEMPLATE = "plotly_white"
+# Every figure's template: plotly_white with the shared look (compact margins, the font, the colours, the legend
+# above the plot), checked once here. Plotly gives a new figure its default template already checked, whereas
+# layout set on a figure is checked key by key: set on each figure, these took a third of the time to draw a
+# sheet's figures, and setting the template on each figure half of it.
+TEMPLATE = "viewmark"
+pio.templates[TEMPLATE] = go.layout.Template(pio.templates["plotly_white"])
+pio.templates[TEMPLATE].layout.update(
+    margin={"l": 48, "r": 16, "t": 16, "b": 40},
+    font={"family": FONT, "size": 12},
+    colorway=SEQUENCE,
+    legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+    hoverlabel={"font": {"family": FONT}},
+)
 pio.templates.default = TEMPLATE
 
 
 def style(fig: go.Figure, *, height: int = 340, legend: bool = True) -> go.Figure:
-    """Applies the shared layout: white background (``TEMPLATE``, which the figure has from its start),
-    compact margins, legend above the plot."""
-    fig.update_layout(
-        height=height,
-        margin={"l": 48, "r": 16, "t": 16, "b": 40},
-        font={"family": FONT, "size": 12},
-        colorway=SEQUENCE,
-        showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        hoverlabel={"font": {"family": FONT}},
-    )
+    """The figure's height and whether it shows a legend; the rest of the shared look is its template
+    (``TEMPLATE``, which the figure has from its start)."""
+    fig.layout.height = height
+    fig.layout.showlegend = legend
     return fig
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from dashboards import render, theme
@@ -168,3 +169,19 @@ def test_fig013_tenure_legend_reads_as_a_sentence(small_data):
     names = {trace.name for trace in fig.data if trace.showlegend is not False}
     assert {"Registered 0–90 days before", "Registered 91–365 days before",
             "Registered over 365 days before"} <= names
+
+
+def test_fig014_every_figure_has_the_shared_look_from_its_template():
+    """plotly_white with the shared margins, font, colours and legend above the plot: a new figure has it, and
+    its own layout can still set any of it (the map sets its margins)."""
+    look = pio.templates[theme.TEMPLATE].layout
+    white = pio.templates["plotly_white"].layout
+    assert look.plot_bgcolor == white.plot_bgcolor and look.xaxis.gridcolor == white.xaxis.gridcolor
+    assert look.font.family == theme.FONT and look.font.color == white.font.color
+    assert list(look.colorway) == theme.SEQUENCE
+    assert (look.margin.l, look.margin.t, look.legend.orientation, look.legend.y) == (48, 16, "h", 1.02)
+    fig = theme.style(go.Figure(), height=360, legend=False)
+    assert fig.layout.template == pio.templates[theme.TEMPLATE]
+    assert (fig.layout.height, fig.layout.showlegend) == (360, False)
+    assert fig.layout.margin.l is None  # not set on the figure: its template's
+    assert fig.to_dict()["layout"]["template"]["layout"]["margin"] == {"l": 48, "r": 16, "t": 16, "b": 40}

@@ -43,8 +43,8 @@ def _trace_points(trace) -> int:
 def _figure_ok(fig) -> None:
     assert isinstance(fig, go.Figure) and len(fig.data) > 0
     assert any(_trace_points(trace) for trace in fig.data), "no trace draws any data"
-    assert fig.layout.height and fig.layout.font.family == theme.FONT     # theme.style applied
-    assert fig.layout.template == pio.templates[theme.TEMPLATE]           # the theme's look, plotly_white
+    assert fig.layout.height and fig.layout.showlegend is not None        # theme.style applied
+    assert fig.layout.template == pio.templates[theme.TEMPLATE]           # the theme's look (test_fig014)
     fig.to_json()                                         # serialisable for the browser and the API
 
 

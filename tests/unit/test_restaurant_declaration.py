@@ -122,7 +122,8 @@ def test_rdec007_every_figure_builds_from_its_query(small_data, sheet_id, visual
     assert isinstance(figure, go.Figure)
     assert figure.data, visual.id
     layout = figure.layout
-    assert layout.template == pio.templates[theme.TEMPLATE]  # the theme's look, plotly_white
+    assert layout.template == pio.templates[theme.TEMPLATE]  # the theme's look (test_fig014)
+    assert layout.height and layout.showlegend is not None    # theme.style applied
     for trace in figure.data:
         if trace.hovertemplate is None:
             assert trace.hoverinfo == "skip", (visual.id, trace.type)
