@@ -115,13 +115,12 @@ class Timeline:
     def hover(self, spans: pd.DataFrame) -> list[str]:
         """Each period of ``spans`` (``spans()``) in words for a hover label, saying when the range cuts it
         short."""
-        out = []
-        for row in spans.itertuples():
-            text = f"{row.start:{HOVER[self.grain]}}" if self.grain in HOVER else self.label(row.start)
-            if row.partial:
-                text += f" (only {row.days} of its {row.length} days selected)"
-            out.append(text)
-        return out
+        starts = spans["start"]
+        text = (starts.dt.strftime(HOVER[self.grain]).tolist() if self.grain in HOVER
+                else [self.label(start) for start in starts])
+        for n in np.flatnonzero(spans["partial"].to_numpy()):
+            text[n] += f" (only {spans['days'].iat[n]} of its {spans['length'].iat[n]} days selected)"
+        return text
 
     # Drawing -------------------------------------------------------------------------------------------
 
