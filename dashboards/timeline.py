@@ -27,6 +27,7 @@ MAX_TICKS = 7
 # Periods per tick, finest first: the first that keeps the ticks within MAX_TICKS.
 TICK_STEPS = {"day": (1, 2, 7, 14, 28, 56, 91, 182, 364), "week": (1, 2, 4, 8, 13, 26, 52),
               "month": (1, 2, 3, 4, 6, 12, 24), "quarter": (1, 2, 4, 8)}
+DAYS = {"day": 1, "week": 7}     # a period's length: days, or (below) calendar months
 MONTHS = {"month": 1, "quarter": 3}
 HOVER = {"day": "%a %b %d, %Y", "week": "Week of %b %d, %Y", "month": "%B %Y"}
 # A hollow marker for a period cut short, in the colour of its series.
@@ -37,18 +38,11 @@ LINE_MARKERS = 31   # periods up to which a line marks each of its points
 A_SUNDAY = date(2021, 1, 3)   # calendar weeks start on Sunday
 
 
-def period_length(grain: str) -> pd.Timedelta | pd.DateOffset:
-    """What a period of ``grain`` adds to its start: a fixed number of days, or of months."""
-    if grain == "day":
-        return pd.Timedelta(days=1)
-    if grain == "week":
-        return pd.Timedelta(days=7)
-    return pd.DateOffset(months=MONTHS[grain])
-
-
 def period_end(start: pd.Timestamp, grain: str) -> pd.Timestamp:
     """The day after the period that starts on ``start``."""
-    return start + period_length(grain)
+    if grain in DAYS:
+        return start + pd.Timedelta(days=DAYS[grain])
+    return start + pd.DateOffset(months=MONTHS[grain])
 
 
 @dataclass
@@ -93,10 +87,10 @@ class Timeline:
         and ``middle`` (where its point or bar goes)."""
         # Every period at once, as numpy columns: a figure has up to hundreds, and each line and axis asks.
         starts = pd.DatetimeIndex(starts).as_unit("ns").to_numpy()
-        if self.grain in MONTHS:
-            ends = (starts.astype("datetime64[M]") + MONTHS[self.grain]).astype("datetime64[ns]")
+        if self.grain in DAYS:
+            ends = starts + np.timedelta64(DAYS[self.grain], "D")
         else:
-            ends = starts + np.timedelta64(period_length(self.grain).days, "D")
+            ends = (starts.astype("datetime64[M]") + MONTHS[self.grain]).astype("datetime64[ns]")
         first = np.maximum(starts, np.datetime64(self.start, "ns"))
         stop = np.minimum(ends, np.datetime64(self.stop, "ns"))
         days, length = (stop - first) // np.timedelta64(1, "D"), (ends - starts) // np.timedelta64(1, "D")
