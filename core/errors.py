@@ -56,3 +56,14 @@ class Unavailable(ServiceError):
     in a moment."""
 
     status = 503
+
+
+class Withdrawn(Exception):
+    """A callback's failure that nothing foresaw, raised from it (``raise Withdrawn(outputs) from exc``) with
+    what its outputs answer instead: the page as it was before the request, where the person's own change
+    already shows otherwise (a control moved back to the view on screen). ``shell.faults`` logs the cause and
+    says the request was not done."""
+
+    def __init__(self, outputs: tuple):
+        super().__init__("The request was not done; its cause is chained.")
+        self.outputs = outputs

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, callback_context, dcc, no_update
 from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
+from werkzeug.exceptions import HTTPException
 
 from accounts.viewer import current_viewer
 from core import ids
-from core.errors import Invalid, ServiceError
+from core.errors import Invalid, ServiceError, Withdrawn
 from core.runtime import runtime
 from dashboards import click_filter, export, layout, served
 from dashboards.clicks import as_object, clicked
@@ -96,6 +97,7 @@ def register(app: Dash, asking: Asking | None = None) -> None:
         State(ids.DASHBOARD_ID, "data"),
         State(ids.NOTICES, "children"),
         State(ids.FILTER_SUMMARY, "children"),
+        State(ids.VIEW_STATE, "data"),
     )
 
     @app.callback(*own_outputs, *asking.outputs, *own_inputs, *asking.inputs, *own_states, *asking.states,
@@ -107,11 +109,13 @@ def register(app: Dash, asking: Asking | None = None) -> None:
 
         Dependent options are narrowed here and values they no longer allow are dropped with a notice;
         the corrected values flow back to the controls in the same callback. A date range is its preset
-        while one is chosen, shown as the days it resolves to; editing those days makes it two dates.
+        while one is chosen, shown as the days it resolves to; editing those days makes it two dates. When
+        the view cannot be made for a reason nothing foresaw, the controls go back to the view on screen
+        (``Withdrawn``), so that they never show a view the sheet does not.
         """
         _values, _starts, _ends, _presets, sheet, requested, _graph_clicks, _removals = args[:len(own_inputs)]
         states = args[len(own_inputs) + len(asking.inputs):]
-        dashboard_id, shown_notices, shown_chips = states[:len(own_states)]
+        dashboard_id, shown_notices, shown_chips, shown_state = states[:len(own_states)]
         viewer = current_viewer()
         rt = runtime()
         board = rt.dashboards.get(dashboard_id, viewer)
@@ -138,31 +142,30 @@ def register(app: Dash, asking: Asking | None = None) -> None:
                 raise PreventUpdate
         else:
             raw = from_controls
-        state, notices = rt.views.parse(board, raw, viewer, strict=False)
-
-        # Only dependent controls' options can change; the others keep what the page was built with.
-        ctx = rt.views.context(board, state, viewer)
-        options = {c.id: rt.views.options(c, ctx) for c in board.controls if c.type != "date_range"}
-        # What the page shows already is not sent again: each prop sent is drawn again in the browser.
-        value_out, option_out = [], []
-        for control_id, value in selects:
-            control = board.control(control_id)
-            section = state.filters if control.kind == "filter" else state.parameters
-            value_out.append(_changed(section[control.id], value))
-            option_out.append([o.as_dict() for o in options[control.id]] if control.depends_on else no_update)
-        # The pickers show the days a preset resolves to (ctx), the choosers the preset itself.
-        starts_out = [_changed(ctx.filters[control_id][0], _value(item)) for (control_id, _), item
-                      in zip(dates, inputs[1], strict=True)]
-        ends_out = [_changed(ctx.filters[control_id][1], _value(item)) for (control_id, _), item
-                    in zip(dates, inputs[2], strict=True)]
-        presets_out = [_changed(state.filters[control_id] if is_preset(state.filters[control_id])
-                                else layout.CUSTOM_DATES, _value(item))
-                       for (control_id, _), item in zip(dates, inputs[3], strict=True)]
-        chips = _as_sent(layout.applied_chips(applied(board, state, options, ctx.filters)))
-        notices_out = _as_sent(layout.notice_list(notices))
-        body = served.sheet_body(rt.dashboards, board, state, viewer, topojson_url, ctx=ctx)
-        return (state.to_dict(), value_out, option_out, starts_out, ends_out, presets_out,
-                _changed(state.sheet, sheet), notices_out if notices_out or shown_notices else no_update,
+        try:
+            state, notices = rt.views.parse(board, raw, viewer, strict=False)
+            # Only dependent controls' options can change; the others keep what the page was built with.
+            ctx = rt.views.context(board, state, viewer)
+            options = {c.id: rt.views.options(c, ctx) for c in board.controls if c.type != "date_range"}
+            option_out = [[o.as_dict() for o in options[control_id]] if board.control(control_id).depends_on
+                          else no_update for control_id, _ in selects]
+            chips = _as_sent(layout.applied_chips(applied(board, state, options, ctx.filters)))
+            notices_out = _as_sent(layout.notice_list(notices))
+            body = served.sheet_body(rt.dashboards, board, state, viewer, topojson_url, ctx=ctx)
+        except (ServiceError, HTTPException, PreventUpdate):
+            raise
+        except Exception as exc:
+            put_back = _put_back(board, shown_state, viewer, selects, dates, inputs, sheet)
+            if put_back is None:
+                raise
+            # The controls and the tab as the page showed them (own_outputs' order); nothing else changes.
+            unchanged = _unchanged(callback_context.outputs_list)
+            values, starts, ends, presets, tab = put_back
+            raise Withdrawn((unchanged[0], values, unchanged[2], starts, ends, presets, tab, *unchanged[7:])) from exc
+        value_out, starts_out, ends_out, presets_out, sheet_out = _controls_out(board, state, ctx, selects, dates,
+                                                                               inputs, sheet)
+        return (state.to_dict(), value_out, option_out, starts_out, ends_out, presets_out, sheet_out,
+                notices_out if notices_out or shown_notices else no_update,
                 _changed(chips, shown_chips), body, *asked_out)
 
     # The browser draws the sheet, setting in place what can be (assets/viewmark/sheet.js).
@@ -192,6 +195,38 @@ def register(app: Dash, asking: Asking | None = None) -> None:
         # Rounded to what the visual shows; the JSON API keeps the exact values.
         return dcc.send_data_frame(export.csv_frame(visual, frame).to_csv, f"{board.id}-{visual.id}.csv",
                                    index=False)
+
+
+def _controls_out(board, state, ctx, selects, dates, inputs, sheet) -> tuple[list, list, list, list, Any]:
+    """What the controls and the tabs show for ``state``, as outputs: ``(values, starts, ends, presets,
+    sheet)``. What the page shows already is not sent again: each prop sent is drawn again in the browser."""
+    values = []
+    for control_id, value in selects:
+        control = board.control(control_id)
+        section = state.filters if control.kind == "filter" else state.parameters
+        values.append(_changed(section[control.id], value))
+    # The pickers show the days a preset resolves to (ctx), the choosers the preset itself.
+    starts = [_changed(ctx.filters[control_id][0], _value(item))
+              for (control_id, _), item in zip(dates, inputs[1], strict=True)]
+    ends = [_changed(ctx.filters[control_id][1], _value(item))
+            for (control_id, _), item in zip(dates, inputs[2], strict=True)]
+    presets = [_changed(state.filters[control_id] if is_preset(state.filters[control_id]) else layout.CUSTOM_DATES,
+                        _value(item)) for (control_id, _), item in zip(dates, inputs[3], strict=True)]
+    return values, starts, ends, presets, _changed(state.sheet, sheet)
+
+
+def _put_back(board, shown, viewer, selects, dates, inputs, sheet) -> tuple | None:
+    """The controls' and tabs' outputs that show the view on screen (``shown``, the view state the page holds)
+    again, after the view asked for could not be made; None when there is none to go back to, or it cannot
+    be worked out either (the failure's own cause, most likely, which the caller raises)."""
+    if not isinstance(shown, dict) or shown.get("dashboard") != board.id:
+        return None
+    try:
+        rt = runtime()
+        state, _ = rt.views.parse(board, shown, viewer, strict=False)
+        return _controls_out(board, state, rt.views.context(board, state, viewer), selects, dates, inputs, sheet)
+    except Exception:  # the caller raises the failure that matters
+        return None
 
 
 def _date_ranges(starts, ends, presets, triggered) -> list[tuple[str, object]]:

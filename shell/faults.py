@@ -4,8 +4,10 @@ Dash answers such a failure with Flask's 500 page, which dash-renderer drops wit
 the person moved shows the new value while the sheet shows the old view, and nothing says why. The app's
 ``on_error`` handler (``app.py``) logs the error with its traceback, as Flask would have, and answers in
 its place: the callback's outputs keep what they show, and a notice in the root layout, on every page,
-says the request was not done. Expected refusals (``ServiceError``: a forged request, an unreachable
-database; an HTTP error) keep their own answers and statuses.
+says the request was not done. A callback that knows what its outputs showed before raises ``Withdrawn``
+from the failure with those outputs: the view's callback puts the controls the person moved back to the
+view on screen, so that they never show a view the sheet does not. Expected refusals (``ServiceError``: a
+forged request, an unreachable database; an HTTP error) keep their own answers and statuses.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from bookmarks.ui import toast
 from core import ids
-from core.errors import ServiceError
+from core.errors import ServiceError, Withdrawn
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,15 @@ def notice() -> dbc.Toast:
     return toast(MESSAGE, "danger", component_id=ids.FAULT_TOAST, seconds=TOAST_SECONDS)
 
 
-def on_error(exc: Exception) -> None:
-    """Dash's handler for an exception a callback raised: ``None`` leaves every output as it was."""
+def on_error(exc: Exception) -> tuple | None:
+    """Dash's handler for an exception a callback raised: ``None`` leaves every output as it was; a
+    ``Withdrawn`` failure answers its outputs."""
     if isinstance(exc, (ServiceError, HTTPException)):
         raise exc  # its own answer and status (app.py: a ServiceError's JSON)
+    withdrawn = isinstance(exc, Withdrawn)
+    cause = exc.__cause__ if withdrawn and exc.__cause__ is not None else exc
     body = request.get_json(silent=True)
     output = body.get("output") if isinstance(body, dict) else None
-    log.error("A callback failed (output %.200r); the page says it was not done", output, exc_info=exc)
+    log.error("A callback failed (output %.200r); the page says it was not done", output, exc_info=cause)
     set_props(ids.FAULTS, {"children": notice()})
+    return exc.outputs if withdrawn else None
