@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar, Token
@@ -194,19 +195,19 @@ def _as_worker(call: Callable[[], T]) -> T:
     return call()
 
 
-class _Source:
-    """One dataset version and the SQLAlchemy engine that reads it."""
+class _Source(ABC):
+    """One dataset version of the analytical store: what a query reads (``run``) and what is kept for the
+    version while it is served (``kept``). ``_SqlSource`` reads it through SQLAlchemy, ``_DuckSource`` through
+    DuckDB's own API."""
 
     def __init__(self, url: str, version: str):
         self.url = url
         self.version = version
-        connect_args = {"read_only": True} if url.startswith("duckdb") else {}
-        self.engine = sa.create_engine(url, connect_args=connect_args, pool_pre_ping=False)
         self._kept: dict[Hashable, Any] = {}
 
     @property
-    def dialect(self) -> sa.Dialect:
-        return self.engine.dialect
+    @abstractmethod
+    def dialect(self) -> sa.Dialect: ...
 
     def kept(self, key: Hashable, call: Callable[[], T]) -> T:
         """``DataEngine.per_version``: the first result for ``key`` on this version (two threads asking at
@@ -215,6 +216,30 @@ class _Source:
             return self._kept[key]
         except KeyError:
             return self._kept.setdefault(key, call())
+
+    @abstractmethod
+    def run(self, sql: str, params: dict[str, Any]) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def retire(self) -> None:
+        """Closes the version's connections once no query runs on them (a newer version is served)."""
+
+    @abstractmethod
+    def dispose(self) -> None:
+        """Closes the idle connections; a later query opens one again."""
+
+
+class _SqlSource(_Source):
+    """One dataset version and the SQLAlchemy engine that reads it."""
+
+    def __init__(self, url: str, version: str):
+        super().__init__(url, version)
+        connect_args = {"read_only": True} if url.startswith("duckdb") else {}
+        self.engine = sa.create_engine(url, connect_args=connect_args, pool_pre_ping=False)
+
+    @property
+    def dialect(self) -> sa.Dialect:
+        return self.engine.dialect
 
     def run(self, sql: str, params: dict[str, Any]) -> pd.DataFrame:
         statement = sa.text(sql)
@@ -245,8 +270,7 @@ class _DuckSource(_Source):
     """
 
     def __init__(self, url: str, version: str):
-        self.url = url
-        self.version = version
+        super().__init__(url, version)
         self.path = sa.make_url(url).database or ":memory:"
         self._lock = threading.Lock()
         self._connection: duckdb.DuckDBPyConnection | None = None
@@ -255,7 +279,6 @@ class _DuckSource(_Source):
         self._running = 0
         self._retired = False
         self._closing = False
-        self._kept: dict[Hashable, Any] = {}
 
     @property
     def dialect(self) -> sa.Dialect:
@@ -318,7 +341,7 @@ class _DuckSource(_Source):
 def _source(url: str, version: str, native: bool) -> _Source:
     if native and sa.make_url(url).get_backend_name() == "duckdb":
         return _DuckSource(url, version)
-    return _Source(url, version)
+    return _SqlSource(url, version)
 
 
 @lru_cache(maxsize=1)
