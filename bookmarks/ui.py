@@ -178,13 +178,12 @@ def _item(name: str, bookmark, is_default: bool, active: bool, menu: list, moves
         ]
     # The menu's items are put in by the browser when it is opened (``data-menu``; bookmarks.js, ``fillMenu``):
     # each component on the page costs every later update of the page, and a list of 20 bookmarks would
-    # carry some 140 items nobody opened.
+    # carry some 140 items nobody opened. For the same reason the toggle's label is text, not components: its
+    # words name it for screen readers and CSS shows the eye a ⋮ in their place (``vm-menu-toggle``).
     parts.append(dbc.DropdownMenu(
-        [], id=ids.bookmark_menu(bookmark),
-        label=[html.Span("⋮", **{"aria-hidden": "true"}),
-               html.Span(f"Actions for “{name}”", className="visually-hidden")],
+        [], id=ids.bookmark_menu(bookmark), label=f"Actions for “{name}”",
         caret=False, color="link", size="sm", align_end=True, class_name="vm-bookmark-menu",
-        toggle_class_name="text-body text-decoration-none px-2 vm-bookmark-menu-toggle"))
+        toggle_class_name="text-body text-decoration-none px-2 vm-menu-toggle vm-bookmark-menu-toggle"))
     classes = f"list-group-item d-flex align-items-center gap-1 py-1 vm-bookmark {class_name}"
     return html.Li(parts, id=ids.bookmark_item(bookmark), className=classes + (f" {ACTIVE}" if active else ""),
                    **{"data-bookmark": str(bookmark), "data-menu": to_json_plotly(menu)})

@@ -134,10 +134,9 @@ def presentation_item(info: PresentationInfo) -> html.Li:
                                                              "aria-haspopup": "dialog",
                                                              "aria-controls": ids.EDITOR_DIALOG}),
         dbc.DropdownMenu(
-            menu, label=[html.Span("⋮", **{"aria-hidden": "true"}),
-                         html.Span(f"Actions for “{name}”", className="visually-hidden")],
+            menu, label=f"Actions for “{name}”",  # shown as ⋮ (vm-menu-toggle), as in the bookmark pane
             caret=False, color="link", size="sm", align_end=True, class_name="vm-presentation-menu",
-            toggle_class_name="text-body text-decoration-none px-2 vm-presentation-menu-toggle"),
+            toggle_class_name="text-body text-decoration-none px-2 vm-menu-toggle vm-presentation-menu-toggle"),
     ], className="list-group-item d-flex align-items-center gap-2 vm-presentation",
         **{"data-presentation": str(info.id)})
 

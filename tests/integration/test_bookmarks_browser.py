@@ -598,6 +598,16 @@ def test_bmui016_a_menu_opened_from_the_keyboard_has_its_items(sign_in_to, new_u
     dash_duo = sign_in_to(new_user())
     add_bookmark(dash_duo, "Keyed")
     toggle = item(dash_duo, "Keyed").find_element(By.CSS_SELECTOR, ".vm-bookmark-menu-toggle")
+    # Named for screen readers by its words, shown to the eye as a ⋮ of no words of its own (vm-menu-toggle).
+    assert toggle.accessible_name == "Actions for “Keyed”"
+    glyph = dash_duo.driver.execute_script("return getComputedStyle(arguments[0], '::before').content", toggle)
+    assert glyph.startswith('"⋮"') and glyph.endswith('""'), glyph
+    outside = dash_duo.driver.execute_script("""
+        const box = arguments[0].getBoundingClientRect(), range = document.createRange();
+        range.selectNodeContents(arguments[0]);
+        const words = range.getBoundingClientRect();
+        return words.left >= box.right || words.right <= box.left;""", toggle)
+    assert outside, "the toggle's words show inside its box, beside the ⋮"
     dash_duo.driver.execute_script("arguments[0].focus()", toggle)
     toggle.send_keys(Keys.ENTER)
     rename = ids.bookmark_action("rename", bookmark_id(dash_duo, "Keyed"))
