@@ -116,6 +116,27 @@ def test_cbf004_a_failed_view_change_puts_the_controls_back_to_the_view_on_scree
     assert MESSAGE in json.dumps(response.json["sideUpdate"][ids.FAULTS])
 
 
+def test_cbf006_a_failed_change_of_dates_puts_the_days_and_the_preset_back(app, client, monkeypatch):
+    shown = post(client, sheet_payload("restaurant", "overview")).json["response"][ids.VIEW_STATE]["data"]
+    start, _ = shown["filters"]["date_range"]
+    # The person chose a preset, then the view asked for failed: the chooser shows the two dates again.
+    payload = _with_shown_state(sync_payload(None, "restaurant", "overview"), shown)
+    [preset] = payload["inputs"][3]
+    preset["value"] = "last-30-days"
+    payload["changedPropIds"] = [json.dumps(preset["id"], sort_keys=True, separators=(",", ":")) + ".value"]
+    break_sheets(monkeypatch, app, RuntimeError(HIDDEN))
+    answer = post(client, payload).json["response"]
+    assert answer == {json.dumps(preset["id"], sort_keys=True, separators=(",", ":")): {"value": "custom"}}
+    # The person edited the first day: it goes back, the last day stays as the page shows it.
+    payload = _with_shown_state(sync_payload(None, "restaurant", "overview"), shown)
+    [first] = payload["inputs"][1]
+    first["value"] = "2022-06-01"
+    key = json.dumps(first["id"], sort_keys=True, separators=(",", ":"))
+    payload["changedPropIds"] = [key + ".start_date"]
+    answer = post(client, payload).json["response"]
+    assert answer == {key: {"start_date": start}}
+
+
 @pytest.mark.parametrize(("shown", "put_back"), [
     (None, None),
     ("not a state", None),
