@@ -60,9 +60,9 @@ class Unavailable(ServiceError):
 
 class Withdrawn(Exception):
     """A callback's failure that nothing foresaw, raised from it (``raise Withdrawn(outputs) from exc``) with
-    what its outputs answer instead: the page as it was before the request, where the person's own change
-    already shows otherwise (a control moved back to the view on screen). ``shell.faults`` logs the cause and
-    says the request was not done."""
+    the outputs to answer in place of the request's: what the page showed before the request, for the outputs
+    that the person's own change had already altered in the browser (a control moved goes back to the view on
+    screen), and no update for the others. ``shell.faults`` logs the cause and says the request was not done."""
 
     def __init__(self, outputs: tuple):
         super().__init__("The request was not done; its cause is chained.")
