@@ -15,6 +15,7 @@ import pytest
 
 from accounts.demo import PARTNER_BRAND
 from accounts.requests import CSRF_COOKIE
+from bookmarks.ui import dom_id
 from core import ids
 from core.ids import NO_ACCESS
 from dashboards import registry
@@ -154,7 +155,7 @@ def test_adash011_the_view_sends_only_what_the_page_does_not_show_yet(client_of)
     """Each prop sent is drawn again in the browser: the controls and the tab the page shows already are left
     alone; what the requested state changes is sent."""
     analyst = client_of("analyst")
-    metric = json.dumps(ids.control("metric"), sort_keys=True, separators=(",", ":"))
+    metric = dom_id(ids.control("metric"))
     shown = post(analyst, sheet_payload("restaurant", "overview")).json["response"]
     assert ids.SHEET_BODY in shown and ids.SHEET_TABS not in shown and "value" not in shown.get(metric, {})
     payload = sheet_payload("restaurant", "overview")  # the page shows the Overview by revenue
@@ -222,7 +223,7 @@ def route_payload(pathname: str, search: str = "") -> dict:
 
 
 def _control_key(control_id: str) -> str:
-    return json.dumps({"control": control_id, "type": "vm-control"}, sort_keys=True, separators=(",", ":"))
+    return dom_id(ids.control(control_id))
 
 
 def _csv_rows(response) -> list[dict]:

@@ -17,6 +17,7 @@ from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from werkzeug.exceptions import Forbidden
 
+from bookmarks.ui import dom_id
 from core import ids
 from core.errors import Unavailable
 from core.runtime import EXTENSION
@@ -77,10 +78,6 @@ def test_cbf001_an_unforeseen_failure_answers_a_notice_and_changes_nothing(app, 
     assert response.json["response"][ids.SHEET_BODY]["data"]
 
 
-def _control_key(control_id: str) -> str:
-    return json.dumps(ids.control(control_id), sort_keys=True, separators=(",", ":"))
-
-
 def _with_shown_state(payload: dict, shown) -> dict:
     """``payload`` sent by a page that holds ``shown`` as its view state."""
     [item] = [s for s in payload["state"] if s["id"] == ids.VIEW_STATE]
@@ -99,11 +96,11 @@ def test_cbf004_a_failed_view_change_puts_the_controls_back_to_the_view_on_scree
         response = post(client, payload)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     answer = response.json["response"]
-    assert answer[_control_key("metric")] == {"value": "revenue"}
+    assert answer[dom_id(ids.control("metric"))] == {"value": "revenue"}
     assert answer[ids.SHEET_TABS] == {"value": "overview"}
     # Only what the request moved: the view state, the sheet, the chips and the other controls stay.
     assert not {ids.VIEW_STATE, ids.SHEET_BODY, ids.FILTER_SUMMARY, ids.NOTICES} & set(answer)
-    assert _control_key("brand") not in answer
+    assert dom_id(ids.control("brand")) not in answer
     assert MESSAGE in json.dumps(response.json["sideUpdate"][ids.FAULTS])
     assert HIDDEN not in response.get_data(as_text=True)
     [record] = [r for r in caplog.records if r.name == faults.log.name]
@@ -123,15 +120,15 @@ def test_cbf006_a_failed_change_of_dates_puts_the_days_and_the_preset_back(app, 
     payload = _with_shown_state(sync_payload(None, "restaurant", "overview"), shown)
     [preset] = payload["inputs"][3]
     preset["value"] = "last-30-days"
-    payload["changedPropIds"] = [json.dumps(preset["id"], sort_keys=True, separators=(",", ":")) + ".value"]
+    payload["changedPropIds"] = [dom_id(preset["id"]) + ".value"]
     break_sheets(monkeypatch, app, RuntimeError(HIDDEN))
     answer = post(client, payload).json["response"]
-    assert answer == {json.dumps(preset["id"], sort_keys=True, separators=(",", ":")): {"value": "custom"}}
+    assert answer == {dom_id(preset["id"]): {"value": "custom"}}
     # The person edited the first day: it goes back, the last day stays as the page shows it.
     payload = _with_shown_state(sync_payload(None, "restaurant", "overview"), shown)
     [first] = payload["inputs"][1]
     first["value"] = "2022-06-01"
-    key = json.dumps(first["id"], sort_keys=True, separators=(",", ":"))
+    key = dom_id(first["id"])
     payload["changedPropIds"] = [key + ".start_date"]
     answer = post(client, payload).json["response"]
     assert answer == {key: {"start_date": start}}
@@ -151,7 +148,7 @@ def test_cbf005_a_forged_view_state_puts_back_nothing_it_cannot_read(app, client
     response = post(client, payload)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     answer = response.json.get("response") or {}
-    assert answer == ({} if put_back is None else {_control_key("metric"): {"value": put_back}})
+    assert answer == ({} if put_back is None else {dom_id(ids.control("metric")): {"value": put_back}})
     assert MESSAGE in json.dumps(response.json["sideUpdate"][ids.FAULTS])
     assert HIDDEN not in response.get_data(as_text=True)
 

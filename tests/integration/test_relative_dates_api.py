@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
+from bookmarks.ui import dom_id
 from core import ids
 from core.runtime import EXTENSION
 from tests.integration.dash_requests import view_request
@@ -66,10 +67,6 @@ def test_rel017_an_unknown_preset_is_refused_naming_the_field(analyst, value):
 
 
 # The page's controls callback (``sync``) over HTTP ----------------------------------------------------------
-
-def dom_id(component: dict) -> str:
-    return json.dumps(component, sort_keys=True, separators=(",", ":"))
-
 
 def sync(api, *, preset: str, dates: tuple[str, str], changed: str) -> dict:
     """What dash-renderer sends when ``changed`` (a property id) changed on the restaurant's Overview: the
